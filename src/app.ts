@@ -1,0 +1,82 @@
+import fastifyFormbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { ensureFirstAdmin } from './accounts/first-admin.js';
+import { loginRoutes } from './accounts/login-routes.js';
+import { userRoutes } from './accounts/user-routes.js';
+import type { Config } from './config.js';
+import { openDatabase, type Db } from './db/client.js';
+import { eventRoutes } from './events/routes.js';
+import { dashboardRoutes } from './dashboard/routes.js';
+import { integrationRoutes } from './integrations/routes.js';
+import { createIntegrationStore, type IntegrationStore } from './integrations/store.js';
+import { loadSecretKeys, type SecretKeys } from './lib/secret-key.js';
+import assets from './plugins/assets.js';
+import auth from './plugins/auth.js';
+import errors from './plugins/errors.js';
+import security from './plugins/security.js';
+import session from './plugins/session.js';
+import views from './plugins/views.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    secretKeys: SecretKeys;
+    integrations: IntegrationStore;
+    /** The current time; tests replace it. */
+    now(): Date;
+  }
+}
+
+export interface AppDeps {
+  logger?: FastifyServerOptions['logger'];
+  now?: () => Date;
+}
+
+/** Builds the whole application on the database under config.dataDir. Never listens. */
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    trustProxy: config.trustProxy.length ? config.trustProxy : false,
+    genReqId: () => randomUUID().slice(0, 8),
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200 },
+  });
+  const db = openDatabase(config.dataDir);
+  const secretKeys = loadSecretKeys(config.dataDir);
+  app.decorate('config', config);
+  app.decorate('db', db);
+  app.decorate('secretKeys', secretKeys);
+  app.decorate('integrations', createIntegrationStore(db, secretKeys.encryption));
+  app.decorate('now', deps.now ?? (() => new Date()));
+  app.decorate('loginExtras', []);
+  app.addHook('onClose', async () => db.$client.close());
+
+  await ensureFirstAdmin(db, config.adminPassword, app.log);
+
+  await app.register(fastifyFormbody);
+  await app.register(session);
+  await app.register(views);
+  await app.register(security);
+  await app.register(auth);
+  await app.register(errors);
+  await app.register(assets);
+
+  app.get('/healthz', { config: { access: 'public' } }, async function checkHealth(_request, reply) {
+    try {
+      db.$client.prepare('select 1').get();
+      return { status: 'ok' };
+    } catch {
+      return reply.code(503).send({ status: 'database unavailable' });
+    }
+  });
+
+  await app.register(loginRoutes);
+  await app.register(userRoutes);
+  await app.register(eventRoutes);
+  await app.register(dashboardRoutes);
+  await app.register(integrationRoutes);
+  return app;
+}

@@ -1,0 +1,67 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull().default(''),
+  email: text('email').notNull().default(''),
+  role: text('role', { enum: ['admin', 'operator'] }).notNull(),
+  passwordHash: text('password_hash'),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  googleSub: text('google_sub').unique(),
+  // Bumped on deactivation and password reset: sessions carrying an older value end.
+  sessionEpoch: integer('session_epoch').notNull().default(0),
+  createdAt: createdAt(),
+  lastSignInAt: integer('last_sign_in_at', { mode: 'timestamp_ms' }),
+});
+
+export const events = sqliteTable('events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  kind: text('kind').notNull(),
+  actorId: integer('actor_id'),
+  actorName: text('actor_name').notNull(),
+  message: text('message').notNull(),
+  ip: text('ip'),
+}, (t) => [
+  index('events_kind_id').on(t.kind, t.id),
+  index('events_actor_id').on(t.actorName, t.id),
+]);
+
+/** One row per integration card: its switch, its plain settings, its encrypted secret. */
+export const integrations = sqliteTable('integrations', {
+  name: text('name').primaryKey(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(false),
+  settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+  secret: text('secret'),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+});
+
+export const olts = sqliteTable('olts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  model: text('model').notNull(),
+  host: text('host').notNull().default(''),
+  description: text('description').notNull().default(''),
+  createdAt: createdAt(),
+});
+
+export const onus = sqliteTable('onus', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  oltId: integer('olt_id').notNull().references(() => olts.id),
+  shelf: integer('shelf').notNull(),
+  slot: integer('slot').notNull(),
+  port: integer('port').notNull(),
+  number: integer('number').notNull(),
+  name: text('name').notNull().default(''),
+  mac: text('mac').unique(),
+  sn: text('sn').unique(),
+  description: text('description').notNull().default(''),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('onus_position').on(t.oltId, t.shelf, t.slot, t.port, t.number),
+  index('onus_name').on(t.name),
+]);
