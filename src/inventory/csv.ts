@@ -250,7 +250,7 @@ class CsvParser {
       }
     }
 
-    if (this.state === UNQUOTED) this.appendToField(text.slice(segmentStart));
+    if (this.state === UNQUOTED || this.state === QUOTED) this.appendToField(text.slice(segmentStart));
   }
 
   end(out: CsvRecord[]): void {

@@ -1,0 +1,110 @@
+import { and, asc, eq, getTableColumns, gt, like, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { olts, onus } from '../db/schema.js';
+import { partialMacPattern } from '../lib/mac-sn.js';
+import type { OltInput, OnuInput } from './onu-input.js';
+
+export type Olt = typeof olts.$inferSelect;
+export type Onu = typeof onus.$inferSelect;
+export type OnuWithOlt = Onu & { oltName: string };
+export type OltWithCount = Olt & { onuCount: number };
+
+export interface OnuQuery {
+  search?: string;
+  oltId?: number;
+  /** Keyset pagination: ONUs with an id greater than this. */
+  afterId?: number;
+  limit: number;
+}
+
+/** Extra search conditions other features contribute (UserSide: customer name and login). */
+export type OnuSearchExtension = (pattern: string) => SQL;
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+/** Data access for OLTs and ONUs; `undefined` when not found. */
+export function createInventoryRepository(db: Db, searchExtensions: OnuSearchExtension[] = []) {
+  const onuWithOlt = { ...getTableColumns(onus), oltName: olts.name };
+
+  function searchCondition(search: string): SQL | undefined {
+    const term = search.trim();
+    if (!term) return undefined;
+    const pattern = `%${escapeLike(term)}%`;
+    const likeEsc = (column: SQL | typeof onus.name) => sql`${column} like ${pattern} escape '\\'`;
+    const conditions: SQL[] = [likeEsc(onus.name), sql`${onus.sn} like ${`%${escapeLike(term.toUpperCase().replace(/[\s-]/g, ''))}%`} escape '\\'`];
+    const mac = partialMacPattern(term);
+    if (mac) conditions.push(like(onus.mac, `%${mac}%`));
+    for (const extend of searchExtensions) conditions.push(extend(pattern));
+    return or(...conditions);
+  }
+
+  return {
+    listOnus(query: OnuQuery): OnuWithOlt[] {
+      const where: (SQL | undefined)[] = [searchCondition(query.search ?? '')];
+      if (query.oltId) where.push(eq(onus.oltId, query.oltId));
+      if (query.afterId) where.push(gt(onus.id, query.afterId));
+      return db.select(onuWithOlt).from(onus).innerJoin(olts, eq(olts.id, onus.oltId))
+        .where(and(...where)).orderBy(asc(onus.id)).limit(query.limit).all();
+    },
+    findOnu(id: number): OnuWithOlt | undefined {
+      return db.select(onuWithOlt).from(onus).innerJoin(olts, eq(olts.id, onus.oltId)).where(eq(onus.id, id)).get();
+    },
+    /** Field messages for the unique position, MAC and SN, ignoring the ONU being edited. */
+    onuConflicts(input: OnuInput, exceptId?: number): Record<string, string> {
+      const errors: Record<string, string> = {};
+      const other = (cond: SQL | undefined) => db.select({ id: onus.id, name: onus.name }).from(onus)
+        .where(and(cond, exceptId ? sql`${onus.id} <> ${exceptId}` : undefined)).get();
+      const samePosition = other(and(eq(onus.oltId, input.oltId), eq(onus.shelf, input.shelf), eq(onus.slot, input.slot), eq(onus.port, input.port), eq(onus.number, input.number)));
+      if (samePosition) errors.number = `This position is taken on this OLT (ONU #${samePosition.id})`;
+      if (input.mac) {
+        const sameMac = other(eq(onus.mac, input.mac));
+        if (sameMac) errors.mac = `This MAC belongs to ONU #${sameMac.id}`;
+      }
+      if (input.sn) {
+        const sameSn = other(eq(onus.sn, input.sn));
+        if (sameSn) errors.sn = `This serial number belongs to ONU #${sameSn.id}`;
+      }
+      if (!this.findOlt(input.oltId)) errors.oltId = 'Choose an OLT';
+      return errors;
+    },
+    createOnu(input: OnuInput): Onu {
+      return db.insert(onus).values(input).returning().get();
+    },
+    updateOnu(id: number, input: OnuInput): void {
+      db.update(onus).set(input).where(eq(onus.id, id)).run();
+    },
+    deleteOnu(id: number): boolean {
+      return db.delete(onus).where(eq(onus.id, id)).run().changes > 0;
+    },
+    countOnus(): number {
+      return db.select({ n: sql<number>`count(*)` }).from(onus).get()!.n;
+    },
+
+    listOlts(): OltWithCount[] {
+      return db.select({ ...getTableColumns(olts), onuCount: sql<number>`(select count(*) from ${onus} where ${onus.oltId} = ${olts.id})` })
+        .from(olts).orderBy(asc(olts.name)).all();
+    },
+    findOlt(id: number): Olt | undefined {
+      return db.select().from(olts).where(eq(olts.id, id)).get();
+    },
+    findOltByName(name: string): Olt | undefined {
+      return db.select().from(olts).where(sql`${olts.name} = ${name} collate nocase`).get();
+    },
+    countOnusOnOlt(id: number): number {
+      return db.select({ n: sql<number>`count(*)` }).from(onus).where(eq(onus.oltId, id)).get()!.n;
+    },
+    createOlt(input: OltInput): Olt {
+      return db.insert(olts).values(input).returning().get();
+    },
+    updateOlt(id: number, input: OltInput): void {
+      db.update(olts).set(input).where(eq(olts.id, id)).run();
+    },
+    deleteOlt(id: number): boolean {
+      return db.delete(olts).where(eq(olts.id, id)).run().changes > 0;
+    },
+  };
+}
+
+export type InventoryRepository = ReturnType<typeof createInventoryRepository>;
