@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/client.js';
 import { eventRoutes } from './events/routes.js';
 import { dashboardRoutes } from './dashboard/routes.js';
+import { createInventoryExtensions, type InventoryExtensions } from './inventory/extensions.js';
 import { integrationRoutes } from './integrations/routes.js';
 import { createIntegrationStore, type IntegrationStore } from './integrations/store.js';
 import { loadSecretKeys, type SecretKeys } from './lib/secret-key.js';
@@ -24,6 +25,7 @@ declare module 'fastify' {
     db: Db;
     secretKeys: SecretKeys;
     integrations: IntegrationStore;
+    inventoryExtensions: InventoryExtensions;
     /** The current time; tests replace it. */
     now(): Date;
   }
@@ -52,6 +54,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.decorate('integrations', createIntegrationStore(db, secretKeys.encryption));
   app.decorate('now', deps.now ?? (() => new Date()));
   app.decorate('loginExtras', []);
+  app.decorate('inventoryExtensions', createInventoryExtensions());
   app.addHook('onClose', async () => db.$client.close());
 
   await ensureFirstAdmin(db, config.adminPassword, app.log);
