@@ -65,3 +65,19 @@ export const onus = sqliteTable('onus', {
   uniqueIndex('onus_position').on(t.oltId, t.shelf, t.slot, t.port, t.number),
   index('onus_name').on(t.name),
 ]);
+
+/** External API keys: only the SHA-256 digest of a key is kept, never the key. */
+export const apiKeys = sqliteTable('api_keys', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  digest: text('digest').notNull().unique(),
+  prefix: text('prefix').notNull(),
+  name: text('name').notNull(),
+  access: text('access', { enum: ['read', 'write'] }).notNull(),
+  // The last millisecond of the chosen UTC day; null: never expires.
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+  createdBy: integer('created_by').references(() => users.id),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+  lastUsedIp: text('last_used_ip'),
+  revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+});

@@ -69,8 +69,40 @@ export function createInventoryRepository(db: Db, searchExtensions: OnuSearchExt
       if (!this.findOlt(input.oltId)) errors.oltId = 'Choose an OLT';
       return errors;
     },
-    createOnu(input: OnuInput): Onu {
-      return db.insert(onus).values(input).returning().get();
+    createOnu(input: OnuInput, createdAt?: Date): Onu {
+      return db.insert(onus).values({ ...input, ...(createdAt ? { createdAt } : {}) }).returning().get();
+    },
+    /** Prepared lookups for checking many ONUs at once (the CSV import): the id holding a MAC, SN or position. */
+    onuLookups() {
+      const idWhere = (cond: SQL) => db.select({ id: onus.id }).from(onus).where(cond).prepare();
+      const byMac = idWhere(eq(onus.mac, sql.placeholder('mac')));
+      const bySn = idWhere(eq(onus.sn, sql.placeholder('sn')));
+      const byPosition = idWhere(and(
+        eq(onus.oltId, sql.placeholder('oltId')), eq(onus.shelf, sql.placeholder('shelf')), eq(onus.slot, sql.placeholder('slot')),
+        eq(onus.port, sql.placeholder('port')), eq(onus.number, sql.placeholder('number')),
+      )!);
+      return {
+        idWithMac: (mac: string) => byMac.get({ mac })?.id,
+        idWithSn: (sn: string) => bySn.get({ sn })?.id,
+        idAtPosition: (p: Pick<OnuInput, 'oltId' | 'shelf' | 'slot' | 'port' | 'number'>) =>
+          byPosition.get({ oltId: p.oltId, shelf: p.shelf, slot: p.slot, port: p.port, number: p.number })?.id,
+      };
+    },
+    /** Inserts every ONU in one transaction: all of them or none. */
+    insertOnus(inputs: Iterable<OnuInput>, createdAt: Date): number {
+      const insert = db.insert(onus).values({
+        oltId: sql.placeholder('oltId'), shelf: sql.placeholder('shelf'), slot: sql.placeholder('slot'), port: sql.placeholder('port'),
+        number: sql.placeholder('number'), name: sql.placeholder('name'), mac: sql.placeholder('mac'), sn: sql.placeholder('sn'),
+        description: sql.placeholder('description'), createdAt: sql.placeholder('createdAt'),
+      }).prepare();
+      return db.transaction(() => {
+        let count = 0;
+        for (const input of inputs) {
+          insert.run({ ...input, createdAt });
+          count++;
+        }
+        return count;
+      });
     },
     updateOnu(id: number, input: OnuInput): void {
       db.update(onus).set(input).where(eq(onus.id, id)).run();
