@@ -10,6 +10,8 @@ import { eventRoutes } from './events/routes.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { createInventoryExtensions, type InventoryExtensions } from './inventory/extensions.js';
 import { integrationRoutes } from './integrations/routes.js';
+import { inventoryRoutes } from './inventory/routes.js';
+import { googleFeature } from './google/plugin.js';
 import { createIntegrationStore, type IntegrationStore } from './integrations/store.js';
 import { loadSecretKeys, type SecretKeys } from './lib/secret-key.js';
 import assets from './plugins/assets.js';
@@ -81,5 +83,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(eventRoutes);
   await app.register(dashboardRoutes);
   await app.register(integrationRoutes);
+  await app.register(inventoryRoutes);
+  await app.register(googleFeature);
   return app;
 }

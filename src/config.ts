@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { checkIssuerUrl } from './google/oidc.js';
 
 export interface Config {
   port: number;
@@ -25,7 +26,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: parseHttpUrl('PUBLIC_URL', env.PUBLIC_URL ?? 'http://localhost:3000'),
     trustProxy: parseTrustProxy(env.TRUST_PROXY ?? ''),
     adminPassword: parseAdminPassword(env.ADMIN_PASSWORD),
-    googleIssuerUrl: parseHttpUrl('GOOGLE_ISSUER_URL', env.GOOGLE_ISSUER_URL ?? 'https://accounts.google.com'),
+    googleIssuerUrl: parseIssuerUrl(env.GOOGLE_ISSUER_URL ?? 'https://accounts.google.com'),
     logLevel: parseLogLevel(env.LOG_LEVEL ?? 'info'),
   };
 }
@@ -60,6 +61,17 @@ function parseHttpUrl(name: string, value: string): URL {
   }
   if (url.username || url.password) throw new ConfigError(`${name} must not contain credentials`);
   url.pathname = url.pathname.replace(/\/+$/, '');
+  return url;
+}
+
+// Plain http only for a provider on this machine (tests, a local identity provider).
+function parseIssuerUrl(value: string): URL {
+  const url = parseHttpUrl('GOOGLE_ISSUER_URL', value);
+  try {
+    checkIssuerUrl(url.href);
+  } catch {
+    throw new ConfigError(`GOOGLE_ISSUER_URL must use https (plain http only on a loopback address), got "${value}"`);
+  }
   return url;
 }
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { projectPath } from '../lib/project-path.js';
 import * as schema from './schema.js';
@@ -11,7 +11,10 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 /** Opens (creating if needed) the SQLite file under dataDir, sets the pragmas and applies migrations. */
 export function openDatabase(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true });
-  const sqlite = new Database(path.join(dataDir, 'easypon.db'));
+  const file = path.join(dataDir, 'easypon.db');
+  const sqlite = new Database(file);
+  // Subscribers' data: readable by the service user only (SQLite gives -wal/-shm the same mode).
+  chmodSync(file, 0o600);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');

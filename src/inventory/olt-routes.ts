@@ -46,7 +46,7 @@ export async function oltRoutes(app: FastifyInstance) {
 
   app.post('/olts', async function createOlt(request, reply) {
     const typed = typedOlt(request.body as FormBody);
-    const parsed = parseOltInput(typed);
+    const parsed = parseOltInput({ ...typed });
     const errors = parsed.ok ? nameTaken(parsed.value.name) : parsed.errors;
     if (!parsed.ok || Object.keys(errors).length) return renderOltList(request, reply.code(400), typed, errors);
     const olt = inventory.createOlt(parsed.value);
@@ -63,7 +63,7 @@ export async function oltRoutes(app: FastifyInstance) {
   app.post('/olts/:id', async function saveOlt(request, reply) {
     const olt = findOlt(request);
     const typed = typedOlt(request.body as FormBody);
-    const parsed = parseOltInput(typed);
+    const parsed = parseOltInput({ ...typed });
     const errors = parsed.ok ? nameTaken(parsed.value.name, olt.id) : parsed.errors;
     if (!parsed.ok || Object.keys(errors).length) return renderOltEdit(request, reply.code(400), olt, typed, errors);
     inventory.updateOlt(olt.id, parsed.value);

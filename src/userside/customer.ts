@@ -129,8 +129,8 @@ function statusOf(stateId: unknown): string {
 /** Main phones and emails first, then the rest; phones before emails within each. */
 function contactsOf(raw: Record<string, unknown>): string[] {
   const contacts = [
-    ...itemsOf(raw.phone).map((p) => contact(p, 'number')),
-    ...itemsOf(raw.email).map((e) => contact(e, 'address')),
+    ...listOf(raw.phone, 'number').map((p) => contact(p, 'number')),
+    ...listOf(raw.email, 'address').map((e) => contact(e, 'address')),
   ].filter((c) => c.value !== '');
   const ordered = [...contacts.filter((c) => c.main), ...contacts.filter((c) => !c.main)];
   return unique(ordered.map((c) => c.value));
@@ -205,14 +205,19 @@ function serialsIn(value: unknown): string[] {
 export function isoDate(value: unknown): string | null {
   if (typeof value === 'number') return value > 0 ? new Date(value * 1000).toISOString() : null;
   const s = text(value);
+  if (s === '' || s.startsWith('0000')) return null;
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(s);
   if (!m) return /^\d{9,11}$/.test(s) ? isoDate(Number(s)) : null;
-  const [, y, mo, d, h = '0', mi = '0', sec = '0'] = m;
-  if (Number(y) === 0 || Number(mo) === 0 || Number(d) === 0) return null;
-  const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)));
-  // Date.UTC rolls 2026-02-30 over into March; such a date is garbage, not a date.
-  if (date.getUTCMonth() !== Number(mo) - 1 || date.getUTCDate() !== Number(d)) return null;
-  return date.toISOString();
+  const [, y, mo, d, h = '00', mi = '00', sec = '00'] = m;
+  const day = Number(d);
+  // Checked by hand rather than through Date, which would roll 2026-02-30 into March.
+  if (Number(mo) < 1 || Number(mo) > 12 || day < 1 || day > daysInMonth(Number(y), Number(mo))) return null;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+  return `${y}-${mo}-${d}T${h}:${mi}:${sec}.000Z`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 function amount(value: unknown): number {
@@ -244,6 +249,7 @@ function itemsOf(container: unknown): unknown[] {
 
 /** A container keyed by id or an array; a lone entry (one that has `ownField` itself) counts as a list of one. */
 function listOf(container: unknown, ownField: string): unknown[] {
+  if (typeof container === 'string' || typeof container === 'number') return [container];
   if (isRecord(container) && ownField in container && !isRecord(container[ownField])) return [container];
   return itemsOf(container);
 }

@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap';
 import { createServer, type RequestListener } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import {
@@ -255,6 +256,34 @@ t.test('TLS: https:// to a plain HTTP server', async (t) => {
   const server = await fake(t);
   const us = client(t, { apiUrl: server.url.replace('http://', 'https://') });
   await expectFailure(t, us.getSystemInfo(), 'tls', /^UserSide: TLS error \(.*http:\/\/ rather than https:\/\//);
+});
+
+// A self-signed certificate for 127.0.0.1, valid until 2126.
+const SELF_SIGNED = {
+  key: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgHyEVbj5fnshF6/5q
+8S5UTaLjv0fQjiJNtyAl906/yZehRANCAASemrn77UieBP3MTubXqg8w+EzFY9RV
+4iChsGF0T1GLynQPiGu41B5qncYQoKvJ6EfJv+B05SGc8XzzKCbnc9/n
+-----END PRIVATE KEY-----`,
+  cert: `-----BEGIN CERTIFICATE-----
+MIIBmjCCAUGgAwIBAgIULzPmlbhmnxGC2/9dwHj0QmXZbZEwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTIwMzIxNDA0NVoYDzIxMjYxMTA5
+MjE0MDQ1WjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAASemrn77UieBP3MTubXqg8w+EzFY9RV4iChsGF0T1GLynQPiGu41B5q
+ncYQoKvJ6EfJv+B05SGc8XzzKCbnc9/no28wbTAdBgNVHQ4EFgQUSItiaglpsfZK
+xkmA+uA4ZLG3VHgwHwYDVR0jBBgwFoAUSItiaglpsfZKxkmA+uA4ZLG3VHgwDwYD
+VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARgglsb2NhbGhvc3SHBH8AAAEwCgYIKoZI
+zj0EAwIDRwAwRAIgV6QiBTeuR5Sus4a8d9DXmLQeF8g7sTC5Ioiiwd0TkZICIFOy
+fy/FCNmLO8eigeuneCZOsaQi1aBEy0Mfybkah+Kw
+-----END CERTIFICATE-----`,
+};
+
+t.test('TLS: a self-signed certificate', async (t) => {
+  const server = createTlsServer(SELF_SIGNED, json({ result: 'OK', data: {} }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const us = client(t, { apiUrl: `https://127.0.0.1:${(server.address() as AddressInfo).port}/api.php` });
+  await expectFailure(t, us.getSystemInfo(), 'tls', /^UserSide: TLS error \(the certificate (is self-signed|is not valid yet)\)$/);
 });
 
 t.test('HTTP 500', async (t) => {
