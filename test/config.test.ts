@@ -41,5 +41,5 @@ t.test('the server stops on a bad value with one line and no stack trace', async
     timeout: 30_000,
   });
   t.equal(result.status, 1);
-  t.equal(result.stderr.trim(), 'Configuration error: PORT must be a whole number from 1 to 65535, got "abc"');
+  t.equal(result.stderr.trim(), 'Configuration error: PORT must be a whole number from 0 to 65535, got "abc"');
 });
