@@ -1,5 +1,5 @@
 import fastifyFormbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { ensureFirstAdmin } from './accounts/first-admin.js';
 import { loginRoutes } from './accounts/login-routes.js';
@@ -12,6 +12,8 @@ import { createInventoryExtensions, type InventoryExtensions } from './inventory
 import { integrationRoutes } from './integrations/routes.js';
 import { inventoryRoutes } from './inventory/routes.js';
 import { googleFeature } from './google/plugin.js';
+import { apiKeyRoutes } from './apikeys/routes.js';
+import { externalApi } from './api/plugin.js';
 import { createIntegrationStore, type IntegrationStore } from './integrations/store.js';
 import { loadSecretKeys, type SecretKeys } from './lib/secret-key.js';
 import assets from './plugins/assets.js';
@@ -35,7 +37,11 @@ declare module 'fastify' {
 
 export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
+  /** Sees every route as it is added (the security tests list them this way). */
+  onRoute?: (route: RouteOptions) => void;
   now?: () => Date;
+  /** External API requests a minute per key (default 600); tests lower it. */
+  apiRateLimitPerMinute?: number;
 }
 
 /** Builds the whole application on the database under config.dataDir. Never listens. */
@@ -48,6 +54,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
   });
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   const db = openDatabase(config.dataDir);
   const secretKeys = loadSecretKeys(config.dataDir);
   app.decorate('config', config);
@@ -85,5 +92,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(integrationRoutes);
   await app.register(inventoryRoutes);
   await app.register(googleFeature);
+  await app.register(apiKeyRoutes);
+  await app.register(externalApi, { prefix: '/api', rateLimitPerMinute: deps.apiRateLimitPerMinute });
   return app;
 }
