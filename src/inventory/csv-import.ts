@@ -29,7 +29,7 @@ export interface ImportCheck {
 type Lookups = ReturnType<InventoryRepository['onuLookups']>;
 
 /** Reads every record and reports each bad line with its number and reasons. */
-export async function checkOnuImport(records: AsyncIterable<CsvRecord>, olts: Olt[], lookups: Lookups): Promise<ImportCheck> {
+export async function checkOnuImport(records: AsyncIterable<CsvRecord>, olts: Pick<Olt, 'id' | 'name'>[], lookups: Lookups): Promise<ImportCheck> {
   const check: ImportCheck = { lines: 0, rows: [], problems: [], problemCount: 0 };
   const report = (line: number, reason: string) => {
     check.problemCount++;
@@ -89,7 +89,7 @@ const FIELD_COLUMNS: Record<string, Column> = { oltId: 'olt', shelf: 'shelf', sl
 function checkLine(
   record: CsvRecord,
   columns: (Column | null)[],
-  oltsByName: Map<string, Olt>,
+  oltsByName: Map<string, Pick<Olt, 'id' | 'name'>>,
   seen: { mac: Map<string, number>; sn: Map<string, number>; position: Map<string, number> },
   lookups: Lookups,
   rows: OnuInput[] | null,
@@ -99,7 +99,7 @@ function checkLine(
   }
   const raw: Record<string, string> = {};
   columns.forEach((column, i) => {
-    if (column) raw[column] = record.fields[i]!.trim();
+    if (column) raw[column] = unescapeFormula(record.fields[i]!.trim());
   });
 
   const reasons: string[] = [];
@@ -160,6 +160,11 @@ function fieldReason(field: string, message: string, raw: Record<string, string>
   if (field === 'sn') return `bad serial number ${quoted(value)}`;
   const lowered = message.charAt(0).toLowerCase() + message.slice(1);
   return value ? `${column} ${quoted(value)}: ${lowered}` : `${column} is empty: ${lowered}`;
+}
+
+/** The export writes `'=x` for text a spreadsheet would run as a formula; this reads it back as `=x`. */
+function unescapeFormula(value: string): string {
+  return /^'[=+\-@]/.test(value) ? value.slice(1) : value;
 }
 
 /** A typed value inside a reason, cut short: a field can be 10,000 characters long. */

@@ -1,7 +1,7 @@
 import { and, asc, eq, getTableColumns, gt, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { olts, onus } from '../db/schema.js';
-import { partialMacPattern } from '../lib/mac-sn.js';
+import { normalizeSn, partialMacPattern } from '../lib/mac-sn.js';
 import type { OltInput, OnuInput } from './onu-input.js';
 
 export type Olt = typeof olts.$inferSelect;
@@ -36,6 +36,8 @@ export function createInventoryRepository(db: Db, searchExtensions: OnuSearchExt
     const conditions: SQL[] = [likeEsc(onus.name), sql`${onus.sn} like ${`%${escapeLike(term.toUpperCase().replace(/[\s-]/g, ''))}%`} escape '\\'`];
     const mac = partialMacPattern(term);
     if (mac) conditions.push(like(onus.mac, `%${mac}%`));
+    const sn = normalizeSn(term);
+    if (sn && sn !== term.toUpperCase()) conditions.push(eq(onus.sn, sn)); // the 16-hex spelling of a serial
     for (const extend of searchExtensions) conditions.push(extend(pattern));
     return or(...conditions);
   }
@@ -45,7 +47,9 @@ export function createInventoryRepository(db: Db, searchExtensions: OnuSearchExt
       const where: (SQL | undefined)[] = [searchCondition(query.search ?? '')];
       if (query.oltId) where.push(eq(onus.oltId, query.oltId));
       if (query.afterId) where.push(gt(onus.id, query.afterId));
-      return db.select(onuWithOlt).from(onus).innerJoin(olts, eq(olts.id, onus.oltId))
+      // `+` keeps the planner from driving the join from olts through onus_position,
+      // which would sort every ONU by id: walking onus in id order stops at the limit.
+      return db.select(onuWithOlt).from(onus).innerJoin(olts, sql`${olts.id} = +${onus.oltId}`)
         .where(and(...where)).orderBy(asc(onus.id)).limit(query.limit).all();
     },
     findOnu(id: number): OnuWithOlt | undefined {
@@ -115,8 +119,13 @@ export function createInventoryRepository(db: Db, searchExtensions: OnuSearchExt
     },
 
     listOlts(): OltWithCount[] {
-      return db.select({ ...getTableColumns(olts), onuCount: sql<number>`(select count(*) from ${onus} where ${onus.oltId} = ${olts.id})` })
+      return db.select({ ...getTableColumns(olts), // Spelled out: drizzle leaves columns unqualified in a subquery, and "id" would mean onus.id there.
+      onuCount: sql<number>`(select count(*) from "onus" where "onus"."olt_id" = "olts"."id")` })
         .from(olts).orderBy(asc(olts.name)).all();
+    },
+    /** Every OLT without ONU counts: for select boxes, cheap at any inventory size. */
+    listOltChoices(): Pick<Olt, 'id' | 'name' | 'model'>[] {
+      return db.select({ id: olts.id, name: olts.name, model: olts.model }).from(olts).orderBy(asc(olts.name)).all();
     },
     findOlt(id: number): Olt | undefined {
       return db.select().from(olts).where(eq(olts.id, id)).get();
