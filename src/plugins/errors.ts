@@ -17,10 +17,13 @@ function isApiRequest(request: FastifyRequest): boolean {
 /** One error handler: logs the details, shows a 5xx only its reference id, JSON for /api/. */
 export default fp(async function errors(app) {
   app.setErrorHandler(function handleError(error: FastifyError, request, reply) {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error, ref: request.id }, 'request failed');
+    const storage = isStorageFailure(error);
+    const status = storage ? 503 : error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (storage) request.log.error({ ref: request.id, code: error.code }, `database cannot be written: ${error.message}`);
+    else if (status >= 500) request.log.error({ err: error, ref: request.id }, 'request failed');
     else request.log.info({ status, code: error.code }, error.message);
     let message = status >= 500 ? `Something went wrong on our side. Reference: ${request.id}` : error.message;
+    if (storage) message = `The database cannot be written right now (disk full or read-only), so nothing was saved. Reading still works. Reference: ${request.id}`;
     if (error.code?.startsWith('FST_CSRF')) message = 'The form expired or did not come from this site. Reload the page and try again.';
     if (isApiRequest(request)) {
       return reply.status(status).send({ error: { code: apiErrorCode(status, error), message } });
@@ -36,9 +39,14 @@ export default fp(async function errors(app) {
   });
 }, { name: 'errors', dependencies: ['views'] });
 
+// Disk full, read-only file or I/O failure: SQLite rolled the statement back, the app can still read.
+function isStorageFailure(error: FastifyError): boolean {
+  return /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN)/.test(error.code ?? '');
+}
+
 function apiErrorCode(status: number, error: FastifyError): string {
   if (error.validation) return 'invalid_request';
-  return ({ 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 415: 'unsupported_media_type', 429: 'rate_limited' } as Record<number, string>)[status] ?? 'internal_error';
+  return ({ 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 503: 'storage_unavailable', 415: 'unsupported_media_type', 429: 'rate_limited' } as Record<number, string>)[status] ?? 'internal_error';
 }
 
 export function renderError(reply: FastifyReply, status: number, message: string) {
