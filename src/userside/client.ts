@@ -271,11 +271,23 @@ async function callUserSide(
   action: string,
   extra: Record<string, string>,
 ): Promise<Envelope> {
-  if (ctx.closed) throw closedError();
   const query = new URLSearchParams({ key: ctx.apiKey, cat, action, subcat: action, ...extra });
   const url = new URL(ctx.endpoint);
   url.search = query.toString();
+  try {
+    return await requestOnce(ctx, url);
+  } catch (err) {
+    // A kept-alive connection the server closed just as it was reused: every call is a read, so ask again once.
+    if (err instanceof UserSideError && droppedBeforeAnswer.has(err)) return requestOnce(ctx, url);
+    throw err;
+  }
+}
 
+// Errors of connections closed before any answer came, which are worth one more try.
+const droppedBeforeAnswer = new WeakSet<UserSideError>();
+
+async function requestOnce(ctx: CallContext, url: URL): Promise<Envelope> {
+  if (ctx.closed) throw closedError();
   const abort = new AbortController();
   let timedOut = false;
   const timeout = setTimeout(() => {
@@ -361,7 +373,12 @@ function statusError(
   }
   const statusLine = `HTTP ${status}${STATUS_CODES[status] ? ' ' + STATUS_CODES[status] : ''}`;
   const target = typeof location === 'string' ? withoutQuery(location) : null;
-  const hint = status >= 300 && status < 400 && target ? `; the server redirects to ${redact(target)}, use that address` : '';
+  const hint =
+    status >= 300 && status < 400 && target
+      ? `; the server redirects to ${redact(target)}, use that address`
+      : status === 404
+        ? '; check the address'
+        : '';
   return new UserSideError('http', `UserSide: ${statusLine}${said}${hint}`, status, reason ?? undefined);
 }
 
@@ -457,7 +474,9 @@ function networkError(err: unknown, stage: 'connect' | 'body', ctx: CallContext)
     return new UserSideError('not-userside', 'UserSide: the answer was cut off before its end');
   }
   if (has('UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED')) {
-    return new UserSideError('unreachable', `UserSide: the connection was closed before an answer (${hostPort})`);
+    const dropped = new UserSideError('unreachable', `UserSide: the connection was closed before an answer (${hostPort})`);
+    droppedBeforeAnswer.add(dropped);
+    return dropped;
   }
   const detail = codes[0] ?? (err instanceof Error ? err.message : String(err));
   return new UserSideError('unreachable', `UserSide: request failed (${ctx.redact(detail).slice(0, 200)})`);
@@ -522,7 +541,13 @@ function parseIdList(payload: unknown): number[] | null {
 
 function customersIn(payload: unknown): RawCustomer[] {
   if (isRecord(payload) && looksLikeCustomer(payload)) return [payload];
-  return itemsOf(payload).filter((item): item is RawCustomer => isRecord(item) && looksLikeCustomer(item));
+  // In a container keyed by id, the key stands in for an id the customer itself lacks.
+  const entries = Array.isArray(payload) ? payload.map((v) => ['', v] as const) : isRecord(payload) ? Object.entries(payload) : [];
+  return entries.flatMap(([key, item]) => {
+    if (!isRecord(item)) return [];
+    if (looksLikeCustomer(item)) return [item];
+    return /^\d+$/.test(key) && Number(key) > 0 ? [{ ...item, id: Number(key) }] : [];
+  });
 }
 
 function looksLikeCustomer(value: Record<string, unknown>): boolean {
@@ -539,12 +564,6 @@ function namesById(payload: unknown): Map<number, string> {
     if (Number.isSafeInteger(id) && name !== null) names.set(id, name);
   }
   return names;
-}
-
-function itemsOf(container: unknown): unknown[] {
-  if (Array.isArray(container)) return container;
-  if (isRecord(container)) return Object.values(container);
-  return [];
 }
 
 function textOrNull(value: unknown): string | null {

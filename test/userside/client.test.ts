@@ -206,6 +206,14 @@ t.test('a server that reads "1,2,3" as 1 is treated as refusing batches', async 
   );
 });
 
+t.test('customers keyed by id without an id of their own get it from the key', async (t) => {
+  const url = await rawServer(t, json({ result: 'OK', data: { '8': { login: 'a' }, '9': { login: 'b' }, x: { login: 'c' } } }));
+  t.same(await client(t, { apiUrl: url }).getCustomers([8, 9]), [
+    { login: 'a', id: 8 },
+    { login: 'b', id: 9 },
+  ]);
+});
+
 t.test('get_data refused for every single id is an error, not an empty base', async (t) => {
   const url = await rawServer(t, json({ result: 'ERROR', error: 'Access to module denied' }));
   const us = client(t, { apiUrl: url, batchSize: 3 });
@@ -292,6 +300,27 @@ t.test('HTTP 500', async (t) => {
   await us.getSystemInfo();
   const err = await expectFailure(t, us.getCustomerIds(), 'http', /^UserSide: HTTP 500 Internal Server Error$/);
   t.equal(err?.status, 500);
+});
+
+t.test('HTTP 404 suggests checking the address', async (t) => {
+  const url = await rawServer(t, (_req, res) => {
+    res.writeHead(404, { 'content-type': 'text/html' });
+    res.end('<p>The requested URL /api.php?key=S3cr3t-Key was not found</p>');
+  });
+  await expectFailure(t, client(t, { apiUrl: url }).getSystemInfo(), 'http', /^UserSide: HTTP 404 Not Found; check the address$/);
+});
+
+t.test('a connection dropped before the answer is tried once more', async (t) => {
+  let seen = 0;
+  const url = await rawServer(t, (req, res) => {
+    if (++seen === 1) return req.socket.destroy();
+    json({ result: 'OK', data: { userside_version: '3.18' } })(req, res);
+  });
+  t.equal((await client(t, { apiUrl: url }).getSystemInfo()).version, '3.18');
+  t.equal(seen, 2);
+
+  const alwaysDropped = await rawServer(t, (req) => req.socket.destroy());
+  await expectFailure(t, client(t, { apiUrl: alwaysDropped }).getSystemInfo(), 'unreachable', /connection was closed before an answer \(127\.0\.0\.1:\d+\)/);
 });
 
 t.test('HTTP error with a UserSide error body carries the text', async (t) => {
