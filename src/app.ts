@@ -14,6 +14,7 @@ import { inventoryRoutes } from './inventory/routes.js';
 import { googleFeature } from './google/plugin.js';
 import { apiKeyRoutes } from './apikeys/routes.js';
 import { externalApi } from './api/plugin.js';
+import { userSideFeature, type UserSideFeatureOptions } from './userside/plugin.js';
 import { createIntegrationStore, type IntegrationStore } from './integrations/store.js';
 import { loadSecretKeys, type SecretKeys } from './lib/secret-key.js';
 import assets from './plugins/assets.js';
@@ -42,6 +43,8 @@ export interface AppDeps {
   now?: () => Date;
   /** External API requests a minute per key (default 600); tests lower it. */
   apiRateLimitPerMinute?: number;
+  /** UserSide runs: the Synchronization scheduler is off unless `scheduler: true` (server.ts turns it on). */
+  userSide?: UserSideFeatureOptions;
 }
 
 /** Builds the whole application on the database under config.dataDir. Never listens. */
@@ -93,6 +96,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(inventoryRoutes);
   await app.register(googleFeature);
   await app.register(apiKeyRoutes);
+  await app.register(userSideFeature, deps.userSide ?? {});
   await app.register(externalApi, { prefix: '/api', rateLimitPerMinute: deps.apiRateLimitPerMinute });
   return app;
 }

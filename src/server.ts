@@ -13,6 +13,7 @@ try {
 }
 
 const app = await buildApp(config, {
+  userSide: { scheduler: true },
   logger: {
     level: config.logLevel,
     redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],

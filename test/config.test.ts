@@ -1,6 +1,7 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { nodeArgsFor } from './helpers/child-node.js';
 
 t.test('defaults of product.md', async (t) => {
   const c = loadConfig({});
@@ -35,7 +36,7 @@ t.test('a bad value names the variable', async (t) => {
 });
 
 t.test('the server stops on a bad value with one line and no stack trace', async (t) => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const result = spawnSync(process.execPath, nodeArgsFor('src/server.ts'), {
     env: { ...process.env, PORT: 'abc' },
     encoding: 'utf8',
     timeout: 30_000,

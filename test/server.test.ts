@@ -3,11 +3,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { nodeArgsFor } from './helpers/child-node.js';
 
 t.test('the server starts, serves, and stops cleanly on SIGTERM', async (t) => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'easypon-server-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, nodeArgsFor('src/server.ts'), {
     env: { ...process.env, PORT: '0', DATA_DIR: dataDir, ADMIN_PASSWORD: 'password-123', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -81,3 +81,47 @@ export const apiKeys = sqliteTable('api_keys', {
   lastUsedIp: text('last_used_ip'),
   revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
 });
+
+/** UserSide imports and synchronizations: one row a run, its progress updated while it runs. */
+export const userSideRuns = sqliteTable('userside_runs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  type: text('type', { enum: ['import', 'sync'] }).notNull(),
+  trigger: text('trigger', { enum: ['manual', 'schedule', 'api'] }).notNull(),
+  actorName: text('actor_name').notNull(),
+  status: text('status', { enum: ['running', 'succeeded', 'failed', 'interrupted'] }).notNull(),
+  startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+  finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+  customersTotal: integer('customers_total'),
+  customersFetched: integer('customers_fetched').notNull().default(0),
+  // Customers whose MACs and serials matched no ONU ("not found" on the card).
+  customersUnmatched: integer('customers_unmatched').notNull().default(0),
+  onusLinked: integer('onus_linked').notNull().default(0),
+  onusChanged: integer('onus_changed').notNull().default(0),
+  onusUnlinked: integer('onus_unlinked').notNull().default(0),
+  conflicts: integer('conflicts').notNull().default(0),
+  error: text('error'),
+}, (t) => [index('userside_runs_status').on(t.status)]);
+
+/** Per linked ONU, the UserSide customer as the last completed run saw it (all 21 fields, JSON). */
+export const userSideCustomers = sqliteTable('userside_customers', {
+  onuId: integer('onu_id').primaryKey().references(() => onus.id, { onDelete: 'cascade' }),
+  customerId: integer('customer_id').notNull(),
+  name: text('name').notNull(),
+  login: text('login').notNull(),
+  snapshot: text('snapshot').notNull(),
+  runId: integer('run_id').notNull().references(() => userSideRuns.id),
+}, (t) => [index('userside_customers_customer').on(t.customerId)]);
+
+/**
+ * The run in progress writes here; userside_customers changes only when it
+ * completes. No foreign key: an ONU deleted meanwhile is skipped at the swap.
+ */
+export const userSideStaging = sqliteTable('userside_staging', {
+  onuId: integer('onu_id').primaryKey(),
+  customerId: integer('customer_id').notNull(),
+  name: text('name').notNull(),
+  login: text('login').notNull(),
+  snapshot: text('snapshot').notNull(),
+  // How many customers claimed this ONU; more than one is a conflict.
+  claims: integer('claims').notNull().default(1),
+});
