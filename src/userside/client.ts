@@ -95,6 +95,9 @@ export function createUserSideClient(options: UserSideClientOptions): UserSideCl
   const call = (cat: string, action: string, extra: Record<string, string> = {}) =>
     slots(() => callUserSide(ctx, cat, action, extra));
 
+  // Customers deleted between the id list and get_data: a few a batch, not more.
+  const MAX_DELETED_PER_BATCH = 2;
+
   // Whether `customer_id=1,2,3` works is unconfirmed: the first refusal switches
   // this client to one id a request for good.
   let batchRefused = false;
@@ -117,8 +120,10 @@ export function createUserSideClient(options: UserSideClientOptions): UserSideCl
       }),
     );
     const customers = answers.flat();
-    // ...unless not one customer could ever be read: then get_data itself is refused.
+    // ...unless not one customer could ever be read (get_data itself is refused), or
+    // too many at once for deletions (the server is failing): a run must not unlink them.
     if (customers.length === 0 && !anyCustomerFetched && refusals.length > 0) throw refusals[0];
+    if (refusals.length > MAX_DELETED_PER_BATCH && refusals.length * 10 > ids.length) throw refusals[0];
     if (customers.length > 0) anyCustomerFetched = true;
     return customers;
   }
@@ -128,10 +133,13 @@ export function createUserSideClient(options: UserSideClientOptions): UserSideCl
     try {
       const payload = payloadOf(await call('customer', 'get_data', { customer_id: ids.join(',') }));
       // A server that reads `1,2,3` as `1` answers with that one customer.
+      // No customer at all for a list of ids: the server ignored the list, so ask one by one.
       if (!isRecord(payload) || !looksLikeCustomer(payload)) {
         const customers = customersIn(payload);
-        if (customers.length > 0) anyCustomerFetched = true;
-        return customers;
+        if (customers.length > 0) {
+          anyCustomerFetched = true;
+          return customers;
+        }
       }
     } catch (err) {
       if (!isServerRefusal(err)) throw err;
@@ -172,7 +180,8 @@ export function createUserSideClient(options: UserSideClientOptions): UserSideCl
 
     async getCustomerIds() {
       const answer = await call('customer', 'get_customers_id');
-      const ids = parseIdList(fieldOf(answer, 'data') ?? fieldOf(answer, 'list'));
+      const payload = fieldOf(answer, 'data') ?? fieldOf(answer, 'list');
+      const ids = payload === undefined ? null : parseIdList(payload);
       if (ids === null) throw new UserSideError('not-userside', 'UserSide: the customer id list has an unexpected shape');
       return ids;
     },

@@ -62,6 +62,9 @@ export function createUserSideRepository(db: Db) {
       return db.select().from(userSideRuns).where(eq(userSideRuns.status, 'succeeded')).orderBy(desc(userSideRuns.id)).limit(1).get();
     },
 
+    linkedOnuCount(): number {
+      return (client.prepare('select count(*) as n from userside_customers').get() as { n: number }).n;
+    },
     clearStaging(): void {
       client.prepare('delete from userside_staging').run();
     },

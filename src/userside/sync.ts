@@ -3,7 +3,7 @@
 // Nothing the last good run stored changes until this one has read everything.
 import type { Db } from '../db/client.js';
 import { createInventoryRepository } from '../inventory/repository.js';
-import type { UserSideClient } from './client.js';
+import { UserSideError, type UserSideClient } from './client.js';
 import { linkKeys, parseCustomer } from './customer.js';
 import { createUserSideRepository, type RunProgress } from './repository.js';
 
@@ -75,6 +75,10 @@ export async function runUserSideSync(input: UserSideRunInput): Promise<UserSide
     });
   }
   checkStopped();
+  // An empty answer where customers were linked is far likelier a broken server than a billing emptied overnight.
+  if (progress.customersFetched === 0 && repository.linkedOnuCount() > 0) {
+    throw new UserSideError('not-userside', 'UserSide returned no customers while ONUs are linked to some: the stored customer data was kept');
+  }
   const swapped = repository.swapInStaged(runId, input.now());
   return { ...progress, onusLinked: swapped.linked, onusChanged: swapped.changed, onusUnlinked: swapped.unlinked };
 }

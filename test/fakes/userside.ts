@@ -11,8 +11,12 @@ export interface FakeUserSideOptions {
   style: 'new' | 'old';
   /** id-keyed parts of a customer (and tariff/group lists) as objects keyed by id, or as arrays */
   containers: 'object' | 'array';
-  /** false: `customer_id=1,2,3` gets an ERROR answer */
-  batch: boolean;
+  /** false: `customer_id=1,2,3` gets an ERROR answer; 'ignored': an OK answer with no customer in it */
+  batch: boolean | 'ignored';
+  /** customers whose `get_data` answers ERROR (as for one deleted, or a failing server) */
+  refusedIds: number[];
+  /** `get_customers_id` answers OK with neither `data` nor `list` */
+  idListMissing: boolean;
   apiKey: string;
   /** delay before each answer */
   latencyMs: number;
@@ -55,6 +59,8 @@ const DEFAULTS: FakeUserSideOptions = {
   style: 'new',
   containers: 'object',
   batch: true,
+  refusedIds: [],
+  idListMissing: false,
   apiKey: 'fake-userside-key-1234567890',
   latencyMs: 0,
   failAfter: null,
@@ -153,16 +159,18 @@ function answerFor(query: URLSearchParams, options: FakeUserSideOptions): string
       });
     }
     case 'customer/get_customers_id': {
+      if (options.idListMissing) return ok({});
       const ids = Array.from({ length: options.customers }, (_, i) => i + 1);
       return old ? ok({ list: ids.join(',') }) : ok({ data: ids });
     }
     case 'customer/get_data': {
       const ids = (query.get('customer_id') ?? '').split(',').map(Number);
-      const known = ids.filter((id) => Number.isInteger(id) && id >= 1 && id <= options.customers);
+      const known = ids.filter((id) => Number.isInteger(id) && id >= 1 && id <= options.customers && !options.refusedIds.includes(id));
       if (ids.length === 1) {
         return known.length === 1 ? okWithData(fakeCustomerJson(known[0], options.containers)) : error('Customer not found');
       }
       if (!options.batch) return error('Wrong customer_id');
+      if (options.batch === 'ignored') return okWithData('[]');
       const customers = known.map((id) => [id, fakeCustomerJson(id, options.containers)] as const);
       return okWithData(
         options.containers === 'array'

@@ -153,6 +153,31 @@ t.test('a failing run keeps the last good snapshot and says why it failed', asyn
   t.notMatch(events, 'fake-userside-key');
 });
 
+t.test('answers that would empty the links are refused; a list ignored falls back to one id a request', async (t) => {
+  const { app, fake, admin } = await userSideSetup(t, { onus: 10, app: { userSide: { client: { batchSize: 5, concurrency: 1 } } } });
+  await configureUserSide(admin, fake);
+  await run(app);
+  const snapshot = storedRows(app);
+  t.equal(snapshot.length, 10);
+
+  fake.setOptions({ idListMissing: true });
+  t.match(await run(app), { status: 'failed', error: 'UserSide: the customer id list has an unexpected shape' }, 'no id list at all');
+  fake.setOptions({ idListMissing: false, customers: 0 });
+  t.match(await run(app), { status: 'failed', error: /returned no customers while ONUs are linked/ }, 'an empty base');
+  fake.setOptions({ customers: 10, batch: false, refusedIds: [2, 3, 4, 5, 6] });
+  t.match(await run(app), { status: 'failed', error: /Customer not found/ }, 'half the customers refused: a failing server, not deletions');
+  t.same(storedRows(app), snapshot, 'none of these touched the stored links');
+
+  fake.setOptions({ refusedIds: [], batch: 'ignored' });
+  const fallback = await run(app);
+  t.match(fallback, { status: 'succeeded', customersFetched: 10, onusLinked: 10, onusChanged: 0, onusUnlinked: 0 });
+  t.ok(fake.queries.slice(-10).every((q) => !q.get('customer_id')?.includes(',')), 'then one id a request');
+
+  // One customer deleted between the id list and its data: its ONU is unlinked, the rest stays.
+  fake.setOptions({ batch: true, refusedIds: [4] });
+  t.match(await run(app), { status: 'succeeded', onusLinked: 9, onusUnlinked: 1 });
+});
+
 t.test('runs never overlap: the card, the API and the scheduler all hear "A sync is already running"', async (t) => {
   const { app, fake, admin } = await userSideSetup(t, { onus: 10 });
   await configureUserSide(admin, fake, { type: 'sync' });
