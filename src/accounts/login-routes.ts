@@ -49,16 +49,18 @@ export async function loginRoutes(app: FastifyInstance) {
       }));
     }
     const user = username ? users.findByUsername(username) : undefined;
+    // Counted as a failure before the (slow) check, so parallel guesses cannot slip past the limit.
+    byUsername.fail(userKey);
+    byIp.fail(request.ip);
     const passwordOk = await verifyPassword(password, user?.passwordHash);
     if (!user || !passwordOk || !user.active) {
-      byUsername.fail(userKey);
-      byIp.fail(request.ip);
       const why = !user ? 'unknown user' : !passwordOk ? 'wrong password' : 'account deactivated';
       recordEvent(app.db, { kind: 'signin.failed', actor: { id: user?.id ?? null, name: username || 'anonymous' }, message: `Password sign-in refused (${why})`, ip: request.ip });
       reply.code(401);
       return reply.page('accounts/login', await renderLogin(request, { username, next, error: user && passwordOk ? 'This account is deactivated' : INVALID }));
     }
     byUsername.reset(userKey);
+    byIp.forgetLast(request.ip);
     users.update(user.id, { lastSignInAt: new Date() });
     startSession(request, user);
     recordEvent(app.db, { kind: 'signin', actor: { id: user.id, name: user.username }, message: 'Signed in with password', ip: request.ip });

@@ -37,12 +37,16 @@ export async function userRoutes(app: FastifyInstance) {
     const form = parseUserForm(request.body as Record<string, unknown>);
     const errors = validateUserForm(form, !!users.findByUsername(form.username));
     if (Object.keys(errors).length) return renderUsers(reply.code(400), { form, errors });
+    const passwordHash = await hashPassword(form.password);
+    // Checked again after the hashing: a double-submitted form may have created it meanwhile.
+    const taken = validateUserForm(form, !!users.findByUsername(form.username));
+    if (Object.keys(taken).length) return renderUsers(reply.code(400), { form, errors: taken });
     const user = users.create({
       username: form.username,
       displayName: form.displayName,
       email: form.email,
       role: form.role as User['role'],
-      passwordHash: await hashPassword(form.password),
+      passwordHash,
     });
     recordEvent(app.db, { kind: 'user.created', actor: request.actor(), message: `Created user "${user.username}" (${user.role})`, ip: request.ip });
     return reply.flash('success', `User "${user.username}" created.`).redirect('/users');

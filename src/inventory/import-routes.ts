@@ -44,14 +44,21 @@ export async function importRoutes(app: FastifyInstance) {
     const refuse = (status: number, fileName: string, message: string, check: ImportCheck | null = null) =>
       renderImport(request, reply.code(status), { fileName, message, check });
     if (!request.isMultipart()) return refuse(400, '', 'Choose a CSV file to upload.');
-    const part = await request.file();
+    // A multipart body without a boundary, or cut short, is the client's fault: a 400, not a 500.
+    const part = await request.file().catch(() => undefined);
     if (!part || !part.filename) {
       if (part) await drain(part.file);
       return refuse(400, '', 'Choose a CSV file to upload.');
     }
     const fileName = part.filename.slice(0, 200);
-    const check = await checkOnuImport(readCsvRecords(part.file.iterator({ destroyOnReturn: false })), inventory.listOltChoices(), inventory.onuLookups());
-    await drain(part.file);
+    let check: ImportCheck;
+    try {
+      check = await checkOnuImport(readCsvRecords(part.file.iterator({ destroyOnReturn: false })), inventory.listOltChoices(), inventory.onuLookups());
+      await drain(part.file);
+    } catch (err) {
+      if (!isUploadError(err)) throw err;
+      return refuse(400, fileName, 'The upload was cut short: nothing was imported. Upload the file again.');
+    }
     if (part.file.truncated) return refuse(413, fileName, `The file is larger than ${MAX_UPLOAD_MB} MB; split it into smaller files.`);
 
     if (check.problemCount > 0) {
@@ -115,4 +122,9 @@ async function drain(stream: NodeJS.ReadableStream & { readableEnded?: boolean; 
   if (stream.readableEnded || stream.destroyed) return;
   stream.resume();
   await finished(stream as Readable).catch(() => undefined);
+}
+
+// busboy's complaints about a malformed or truncated multipart body.
+function isUploadError(err: unknown): boolean {
+  return err instanceof Error && /multipart|unexpected end|boundary/i.test(err.message);
 }

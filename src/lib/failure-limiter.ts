@@ -24,6 +24,12 @@ export function createFailureLimiter({ limit, windowMs, now = Date.now }: { limi
       // Bounded memory under a flood of distinct keys: forget the oldest.
       if (failures.size > 100_000) failures.delete(failures.keys().next().value!);
     },
+    /** Takes back the latest failure (an attempt counted in advance that succeeded). */
+    forgetLast(key: string): void {
+      const list = recent(key);
+      list.pop();
+      if (!list.length) failures.delete(key);
+    },
     reset(key: string): void {
       failures.delete(key);
     },

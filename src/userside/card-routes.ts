@@ -41,9 +41,13 @@ export async function userSideCardRoutes(app: FastifyInstance, options: UserSide
 
   app.post('/settings/integration/userside', admin, async function saveUserSideSettings(request, reply) {
     const form = parseUserSideForm(request.body as FormBody);
-    const { hasSecret } = userSideState(app);
-    const { errors, settings } = validateUserSideForm(form, { hasSavedSecret: hasSecret });
-    if (!settings) {
+    const saved = userSideState(app);
+    const { errors, settings } = validateUserSideForm(form, { hasSavedSecret: saved.hasSecret });
+    if (settings && !form.apiKey && saved.settings?.apiUrl !== settings.apiUrl) {
+      // The saved key belongs to the saved address: it must never go to another host unasked.
+      errors.apiKey = 'Type the API key again: the address changed';
+    }
+    if (!settings || errors.apiKey) {
       if (form.apiKey && !errors.apiKey) errors.apiKey = 'Type the API key again: it is never sent back to the browser';
       reply.code(422);
       return renderTyped(request, reply, { form, errors });
@@ -59,8 +63,9 @@ export async function userSideCardRoutes(app: FastifyInstance, options: UserSide
   app.post('/settings/integration/userside/test', admin, async function testUserSideSettings(request, reply) {
     const form = parseUserSideForm(request.body as FormBody);
     const result = await testTypedConnection(form);
-    const target = 'apiUrl' in result ? result.apiUrl : form.apiUrl;
-    recordEvent(app.db, { kind: 'userside.test', actor: request.actor(), message: `Tested the UserSide connection to ${target || '(no address)'}: ${result.message}`, ip: request.ip });
+    // Only a checked address goes in the log: a rejected one may carry credentials or a key.
+    const target = 'apiUrl' in result && result.apiUrl ? result.apiUrl : form.apiUrl ? '(an invalid address)' : '(no address)';
+    recordEvent(app.db, { kind: 'userside.test', actor: request.actor(), message: `Tested the UserSide connection to ${target}: ${result.message}`, ip: request.ip });
     if (request.isHtmx) return reply.fragment('settings/cards/userside-test-result', { result });
     // Without JavaScript the whole page comes back with what was typed, so nothing is lost.
     return renderTyped(request, reply, { form, testResult: result, errors: result.errors });

@@ -126,3 +126,22 @@ t.test('cookies: HttpOnly and SameSite=Lax; Secure only with an https PUBLIC_URL
   const https = await buildTestApp(t, { env: { PUBLIC_URL: 'https://pon.example.net' } });
   t.match((await https.inject({ url: '/login' })).headers['set-cookie'] as string, /Secure/);
 });
+
+t.test('parallel guesses cannot slip past the limit while passwords are checked', async (t) => {
+  const app = await buildTestApp(t);
+  const c = new TestClient(app);
+  await c.get('/login');
+  const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => c.post('/login', { username: 'admin', password: 'wrong-' + i })));
+  const codes = answers.map((r) => r.statusCode);
+  t.equal(codes.filter((s) => s === 401).length, 5, 'five checked');
+  t.equal(codes.filter((s) => s === 429).length, 7, 'the rest refused at once');
+});
+
+t.test('a successful sign-in takes back its own count on the IP', async (t) => {
+  const app = await buildTestApp(t);
+  for (let i = 0; i < 25; i++) {
+    const c = new TestClient(app);
+    await c.get('/login');
+    t.equal((await c.post('/login', { username: 'admin', password: ADMIN_PASSWORD })).statusCode, 302);
+  }
+});

@@ -86,3 +86,14 @@ t.test('there is always at least one active admin', async (t) => {
   t.equal((await admin.post('/users/1/role', { role: 'operator' })).statusCode, 302);
   t.equal((await admin.get('/users')).statusCode, 403, 'a demoted admin loses admin pages at once');
 });
+
+t.test('a double-submitted "Create user" creates one user and answers the other with a message', async (t) => {
+  const app = await buildTestApp(t);
+  const admin = await new TestClient(app).signIn();
+  await admin.get('/users');
+  const form = { username: 'twice', displayName: 'Twice', email: '', role: 'operator', password: 'password-123' };
+  const [a, b] = await Promise.all([admin.post('/users', form), admin.post('/users', form)]);
+  t.same([a.statusCode, b.statusCode].sort(), [302, 400]);
+  t.match((a.statusCode === 400 ? a : b).body, 'twice');
+  t.equal(app.db.$client.prepare("select count(*) as n from users where username = 'twice'").pluck().get(), 1);
+});

@@ -223,3 +223,17 @@ t.test('the export is the current list in the import format, and imports back', 
   const exportedAgain = await c.get('/onus/export.csv');
   t.equal(exportedAgain.body, all.body, 'the same list, formula guard included');
 });
+
+t.test('a multipart body without a boundary or cut short is a 400, not a 500', async (t) => {
+  const { app, c } = await inventoryWithOlts(t);
+  const url = `/onus/import?_csrf=${encodeURIComponent(c.csrfToken)}`;
+  const noBoundary = await c.request({ method: 'POST', url, payload: 'olt,shelf\n', headers: { 'content-type': 'multipart/form-data' } });
+  t.equal(noBoundary.statusCode, 400);
+  t.match(textOf(noBoundary.body), 'Choose a CSV file to upload.');
+  const boundary = 'cut-short';
+  const truncated = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="onus.csv"\r\nContent-Type: text/csv\r\n\r\nolt,shelf,slot,port,number,name,mac\r\nOLT-A,0,1,1,1,a,aa:bb:cc:dd:ee:01\r\n`;
+  const cut = await c.request({ method: 'POST', url, payload: truncated, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  t.equal(cut.statusCode, 400);
+  t.match(textOf(cut.body), 'The upload was cut short: nothing was imported.');
+  t.equal(app.db.$client.prepare('select count(*) as n from onus').pluck().get(), 0);
+});

@@ -164,6 +164,9 @@ t.test('Test connection without JavaScript re-renders the page with the typed va
   const refused = await admin.post('/settings/integration/userside/test', userSideForm(fake, { apiUrl: 'https://user:pw@billing.example.net' }));
   t.match(textOf(refused.body), 'Remove the user name and password from the address');
   t.match(refused.body, 'id="userside-api-url-error"', 'the message sits at the field');
+  const events = textOf((await admin.get('/events?kind=userside.test')).body);
+  t.match(events, 'Tested the UserSide connection to (an invalid address)');
+  t.notMatch(events, 'user:pw', 'a rejected address never reaches the event log');
 });
 
 t.test('the saved key is used for the saved address only', async (t) => {
@@ -174,6 +177,13 @@ t.test('the saved key is used for the saved address only', async (t) => {
   const elsewhere = await admin.post('/settings/integration/userside/test', userSideForm(fake, { apiKey: '', apiUrl: 'https://elsewhere.example.net' }), HTMX);
   t.match(elsewhere.body, 'Cannot test: Type the API key to test an address other than the saved one');
   t.equal(fake.queries.filter((q) => q.get('key') === null).length, 0);
+
+  const moved = await admin.post('/settings/integration/userside', userSideForm(fake, { apiKey: '', apiUrl: 'https://elsewhere.example.net' }));
+  t.equal(moved.statusCode, 422, 'saving another address needs the key typed again');
+  t.match(textOf(moved.body), 'Type the API key again: the address changed');
+  t.match(moved.body, 'value="https://elsewhere.example.net"', 'the typed address is kept');
+  const kept = await admin.post('/settings/integration/userside', userSideForm(fake, { apiKey: '', intervalMinutes: '30' }));
+  t.equal(kept.statusCode, 302, 'the same address keeps the saved key');
 });
 
 t.test('Import now starts a run; the runs section polls until it is done', async (t) => {
