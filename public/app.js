@@ -4,14 +4,16 @@ document.addEventListener('click', async (event) => {
   if (copy) {
     const source = document.getElementById(copy.dataset.copyTarget);
     const text = source.value ?? source.textContent;
+    let message = 'Copied';
     try {
       await navigator.clipboard.writeText(text.trim());
     } catch {
       // Clipboard API refused (plain http, old browser): select the text for Ctrl+C.
       if (source.select) source.select();
+      message = 'Selected: press Ctrl+C to copy';
     }
     const status = document.getElementById(copy.dataset.copyStatus || '');
-    if (status) status.textContent = 'Copied';
+    if (status) status.textContent = message;
     return;
   }
   const reveal = event.target.closest('[data-toggle-visibility]');

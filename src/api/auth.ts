@@ -16,10 +16,12 @@ const UNAUTHORIZED_MESSAGE = 'A valid API key is required: send it as "Authoriza
 /** The key a client sent ('' when a header is there but malformed), or null when none. */
 export function presentedApiKey(headers: FastifyRequest['headers']): string | null {
   const authorization = headers.authorization;
-  if (typeof authorization === 'string') return /^Bearer +(\S+) *$/i.exec(authorization)?.[1] ?? '';
+  const bearer = typeof authorization === 'string' && /^Bearer\b/i.test(authorization);
+  if (bearer) return /^Bearer +(\S+) *$/i.exec(authorization)?.[1] ?? '';
   const header = headers['x-api-key'];
   if (typeof header === 'string') return header.trim();
-  return null;
+  // Another scheme (a proxy's Basic, say) without X-API-Key: no key.
+  return typeof authorization === 'string' ? '' : null;
 }
 
 /**

@@ -25,6 +25,7 @@ export async function apiV1(app: FastifyInstance, options: ApiV1Options) {
     keyGenerator: (request) => `api-key:${request.apiKey!.id}`,
   }));
   app.addHook('onRequest', requireWriteAccessForWrites);
+  app.addHook('preValidation', rejectNonDecimalIntegers);
   app.addHook('preValidation', rejectUnknownBodyFields);
 
   await app.register(onuApiRoutes);
@@ -40,5 +41,24 @@ async function rejectUnknownBodyFields(request: FastifyRequest, reply: FastifyRe
   const unknown = Object.keys(body).find((field) => !Object.hasOwn(properties, field));
   if (unknown !== undefined) {
     return sendApiError(reply, 400, 'invalid_request', `${unknown}: is not a field of this request (fields: ${Object.keys(properties).join(', ')})`);
+  }
+}
+
+/**
+ * Ajv's coercion reads "1e400" as Infinity and "0x10" as 16, and lets Infinity
+ * past integer and maximum checks: integers in the query and the path must be
+ * written as plain decimal numbers.
+ */
+async function rejectNonDecimalIntegers(request: FastifyRequest, reply: FastifyReply) {
+  const schema = request.routeOptions.schema;
+  for (const [values, part] of [[request.query, schema?.querystring], [request.params, schema?.params]] as const) {
+    const properties = (part as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties;
+    if (!properties || !values || typeof values !== 'object') continue;
+    for (const [name, property] of Object.entries(properties)) {
+      const value = (values as Record<string, unknown>)[name];
+      if (property.type === 'integer' && typeof value === 'string' && !/^-?\d{1,16}$/.test(value.trim())) {
+        return sendApiError(reply, 400, 'invalid_request', `${name}: must be a whole number`);
+      }
+    }
   }
 }

@@ -47,6 +47,8 @@ export function apiKeysPanel(app: FastifyInstance, state: PanelState = {}) {
     errors: state.errors ?? {},
     newKey: state.newKey ?? null,
     today: utcDay(now),
+    // The first day the form accepts: a key must last at least through tomorrow.
+    firstExpiryDay: utcDay(new Date(now.getTime() + 86_400_000)),
     nameMaxLength: NAME_MAX_LENGTH,
   };
 }

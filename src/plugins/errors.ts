@@ -25,6 +25,7 @@ export default fp(async function errors(app) {
     let message = status >= 500 ? `Something went wrong on our side. Reference: ${request.id}` : error.message;
     if (storage) message = `The database cannot be written right now (disk full or read-only), so nothing was saved. Reading still works. Reference: ${request.id}`;
     if (error.code?.startsWith('FST_CSRF')) message = 'The form expired or did not come from this site. Reload the page and try again.';
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') message = 'body: is not valid JSON';
     if (isApiRequest(request)) {
       return reply.status(status).send({ error: { code: apiErrorCode(status, error), message } });
     }
@@ -45,7 +46,7 @@ function isStorageFailure(error: FastifyError): boolean {
 }
 
 function apiErrorCode(status: number, error: FastifyError): string {
-  if (error.validation) return 'invalid_request';
+  if (error.validation || (status === 400 && error.code?.startsWith('FST_ERR_CTP_'))) return 'invalid_request';
   return ({ 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 503: 'storage_unavailable', 415: 'unsupported_media_type', 429: 'rate_limited' } as Record<number, string>)[status] ?? 'internal_error';
 }
 

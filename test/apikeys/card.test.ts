@@ -126,7 +126,9 @@ t.test('show once: the key on the answer to Save only, never stored, logged or s
 
   // The key works, and is then never seen again anywhere.
   t.equal((await callApi(app, key, 'GET', '/api/v1/olts')).statusCode, 200);
-  t.equal((await callApi(app, htmxKey, 'GET', '/api/v1/olts', undefined, { 'x-api-key': htmxKey, authorization: '' })).statusCode, 401, 'an empty Authorization header is malformed');
+  t.equal((await callApi(app, htmxKey, 'GET', '/api/v1/olts', undefined, { 'x-api-key': htmxKey, authorization: 'Basic cHJveHk6cHc=' })).statusCode, 200, 'a proxy\'s Basic Authorization leaves X-API-Key usable');
+  t.equal((await callApi(app, htmxKey, 'GET', '/api/v1/olts', undefined, { 'x-api-key': htmxKey, authorization: 'Bearer not-a-key' })).statusCode, 401, 'a Bearer token, when sent, is the one checked');
+  t.equal((await callApi(app, null, 'GET', '/api/v1/olts', undefined, { authorization: 'Basic cHJveHk6cHc=' })).statusCode, 401, 'Basic alone is no key');
   for (const url of ['/settings/integration', '/settings/integration/apikeys/panel', '/events', '/settings/integration/apikeys/new']) {
     const again = await admin.get(url, { 'hx-request': 'true' });
     t.notMatch(again.body, key, url);
@@ -153,6 +155,7 @@ t.test('the list: columns, "Never", expired keys marked, last activity and IP', 
   const app = await buildTestApp(t, { now: () => now, env: { TRUST_PROXY: '127.0.0.1' } });
   const admin = await new TestClient(app).signIn();
   await setExternalApi(admin, true);
+  t.match((await admin.get('/settings/integration/apikeys/new')).body, 'min="2030-01-11"', 'the date picker starts at tomorrow (UTC), the first day accepted');
   const shortKey = await generateKey(admin, { name: 'Short', expiryDate: '2030-01-11' });
   await generateKey(admin, { name: 'Forever', access: 'write', indefinite: true });
 
