@@ -12,8 +12,9 @@ export function createUserRepository(db: Db) {
     findByUsername: (username: string): User | undefined =>
       db.select().from(users).where(sql`${users.username} = ${username} collate nocase`).get(),
     findByGoogleSub: (sub: string): User | undefined => db.select().from(users).where(eq(users.googleSub, sub)).get(),
-    findByEmail: (email: string): User | undefined =>
-      db.select().from(users).where(sql`${users.email} = ${email} collate nocase`).get(),
+    /** Every user with this email (case-insensitive): emails are not unique. */
+    findAllByEmail: (email: string): User[] =>
+      db.select().from(users).where(sql`${users.email} = ${email} collate nocase`).limit(2).all(),
     list: (): User[] => db.select().from(users).orderBy(asc(users.username)).all(),
     count: (): number => db.select({ n: sql<number>`count(*)` }).from(users).get()!.n,
     countActiveAdmins: (): number =>

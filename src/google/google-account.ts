@@ -13,10 +13,16 @@ export function findOrCreateGoogleUser(users: UserRepository, identity: GoogleId
   let user = users.findByGoogleSub(identity.sub);
   let bound = false;
   if (!user) {
-    const byEmail = users.findByEmail(identity.email);
+    const withEmail = users.findAllByEmail(identity.email);
+    if (withEmail.length > 1) {
+      return { ok: false, reason: `Several EasyPON accounts have the email ${identity.email}: an administrator must make it unique first` };
+    }
+    const byEmail = withEmail[0];
     if (byEmail?.googleSub) {
       return { ok: false, reason: `The EasyPON account with ${identity.email} is bound to another Google account`, user: byEmail };
     }
+    // A deactivated account is refused before anything about it changes.
+    if (byEmail && !byEmail.active) return { ok: false, reason: 'This account is deactivated', user: byEmail };
     if (byEmail) {
       users.update(byEmail.id, { googleSub: identity.sub });
       user = { ...byEmail, googleSub: identity.sub };

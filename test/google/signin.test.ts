@@ -129,6 +129,33 @@ t.test('Google sign-in', async (t) => {
     t.match(lastEvent(app), { kind: 'signin.failed', actorName: 'gone' });
   });
 
+  t.test('a deactivated user found by email is refused and stays unbound', async (t) => {
+    const { app } = await googleApp(t, provider);
+    const users = createUserRepository(app.db);
+    const user = users.create({ username: 'gone', displayName: '', email: 'ops@example.com', role: 'operator', passwordHash: null });
+    users.update(user.id, { active: false });
+    const { client, response } = await signInWithGoogle(app, provider);
+    t.equal(await refusalShown(client, response), 'This account is deactivated');
+    t.equal(users.findById(user.id)!.googleSub, null, 'not bound as a side effect');
+  });
+
+  t.test('two accounts with the email: refused, neither bound', async (t) => {
+    const { app } = await googleApp(t, provider);
+    const users = createUserRepository(app.db);
+    users.create({ username: 'ops-a', displayName: '', email: 'ops@example.com', role: 'admin', passwordHash: null });
+    users.create({ username: 'ops-b', displayName: '', email: 'OPS@example.com', role: 'operator', passwordHash: null });
+    const { client, response } = await signInWithGoogle(app, provider);
+    t.equal(await refusalShown(client, response), 'Several EasyPON accounts have the email ops@example.com: an administrator must make it unique first');
+    t.equal(users.findByGoogleSub('1001'), undefined);
+  });
+
+  t.test('an account bound to another Google account is refused', async (t) => {
+    const { app } = await googleApp(t, provider);
+    createUserRepository(app.db).create({ username: 'ops', displayName: '', email: 'ops@example.com', role: 'operator', passwordHash: null, googleSub: '9999' });
+    const { client, response } = await signInWithGoogle(app, provider);
+    t.equal(await refusalShown(client, response), 'The EasyPON account with ops@example.com is bound to another Google account');
+  });
+
   t.test('a tampered state is refused', async (t) => {
     const { app } = await googleApp(t, provider);
     const client = new TestClient(app);
