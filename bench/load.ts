@@ -2,7 +2,6 @@
 // searches, ONU pages and /api/v1/onus with API keys, on 200,000 ONUs linked
 // to customers, while a UserSide sync runs against the fake.
 // Run: npm run bench:load   (ONUS=50000 DURATION=10 for a smaller one)
-import autocannon, { type Result } from 'autocannon';
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { UserSideSettings } from '../src/userside/settings.js';
@@ -33,21 +33,16 @@ interface Served {
   firstRun: { seconds: number; onusLinked: number };
 }
 
-declare module 'autocannon' {
-  interface Options {
-    requests?: { setupRequest?: (request: { path: string; headers?: Record<string, string> }) => { path: string; headers?: Record<string, string> } }[];
-  }
-  interface Result {
-    statusCodeStats: Record<string, { count: number }>;
-    errors: number;
-    timeouts: number;
-  }
+interface TrafficResult {
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  statuses: Map<number, number>;
+  errors: number;
 }
 
-type Traffic = keyof typeof CLIENTS;
-
 if (process.argv[2] === '--serve') await serve(process.argv[3]!, JSON.parse(process.argv[4]!) as { url: string; apiKey: string });
-else if (process.argv[2] === '--client') await client(process.argv[3] as Traffic, JSON.parse(process.argv[4]!) as Served, Number(process.argv[5]));
 else await main();
 
 /** The app alone in this process: configured, one sync done so every ONU has its customer, then listening. */
@@ -83,44 +78,52 @@ function rssOf(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }
 
-/** A path (and headers) for every request, cycling through `make`. */
-function varying(make: (n: number) => { path: string; headers?: Record<string, string> }) {
+/**
+ * `connections` clients, each sending its next request as soon as its last one
+ * is answered, for `seconds`: a plain keep-alive loop per client, so what is
+ * measured is the server, not a load generator's scheduling.
+ */
+async function drive(baseUrl: string, connections: number, seconds: number, next: (n: number) => { path: string; headers: Record<string, string> }): Promise<TrafficResult> {
+  const pool = new Pool(baseUrl, { connections, headersTimeout: 10_000, bodyTimeout: 10_000 });
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let errors = 0;
   let n = 0;
-  return [{ setupRequest: (request: { path: string; headers?: Record<string, string> }) => {
-    const next = make(n++);
-    return { ...request, path: next.path, headers: { ...request.headers, ...next.headers } };
-  } }];
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (performance.now() < end) {
+      const { path, headers } = next(n++);
+      const started = performance.now();
+      try {
+        const response = await pool.request({ method: 'GET', path, headers });
+        await response.body.dump();
+        latencies.push(performance.now() - started);
+        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+      } catch {
+        errors++;
+      }
+    }
+  }));
+  await pool.close();
+  latencies.sort((x, y) => x - y);
+  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return { requests: latencies.length, perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99), statuses, errors };
 }
 
-/** One kind of traffic, alone in this process (autocannon instances sharing a process starve each other). */
-async function client(traffic: Traffic, served: Served, duration: number) {
+/** Every kind of traffic at once; the results in the order of CLIENTS. */
+function mix(served: Served, seconds: number): Promise<TrafficResult[]> {
   // What operators do most: the list, its pages, a search with many hits; one in five a search that reads every row.
   const searches = ['/onus', `/onus?after=${ONUS - 100}`, '/onus?search=Subscriber%201', '/onus?after=5000', '/onus?search=user4242'];
-  const random = (n: number) => 1 + ((n * 7919 + 13) % ONUS);
-  const common = { url: served.baseUrl, duration, connections: CLIENTS[traffic] };
-  const pages = { cookie: served.cookie };
-  const result = traffic === 'list'
-    ? await autocannon({ ...common, headers: pages, requests: varying((n) => ({ path: searches[n % searches.length]! })) })
-    : traffic === 'onuPage'
-      ? await autocannon({ ...common, headers: pages, requests: varying((n) => ({ path: `/onus/${random(n)}` })) })
-      : await autocannon({
-          ...common,
-          requests: varying((n) => ({
-            path: n % 3 === 0 ? `/api/v1/onus/${random(n)}` : `/api/v1/onus?limit=50${n % 3 === 2 ? '&search=Customer%20' + random(n) : ''}`,
-            headers: { authorization: `Bearer ${served.readKeys[n % served.readKeys.length]!}` },
-          })),
-        });
-  process.send!(result);
-  process.disconnect();
-}
-
-/** Every kind of traffic at once, each from its own process; their results in the order of CLIENTS. */
-function mix(served: Served, duration: number): Promise<Result[]> {
-  return Promise.all((Object.keys(CLIENTS) as Traffic[]).map(async (traffic) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--client', traffic, JSON.stringify(served), String(duration)], { execArgv: ['--import', 'tsx'] });
-    const [result] = (await once(child, 'message')) as [Result];
-    return result;
-  }));
+  const spread = (n: number) => 1 + ((n * 7919 + 13) % ONUS);
+  const page = { cookie: served.cookie };
+  return Promise.all([
+    drive(served.baseUrl, CLIENTS.list, seconds, (n) => ({ path: searches[n % searches.length]!, headers: page })),
+    drive(served.baseUrl, CLIENTS.onuPage, seconds, (n) => ({ path: `/onus/${spread(n)}`, headers: page })),
+    drive(served.baseUrl, CLIENTS.api, seconds, (n) => ({
+      path: n % 3 === 0 ? `/api/v1/onus/${spread(n)}` : `/api/v1/onus?limit=50${n % 3 === 2 ? `&search=Customer%20${spread(n)}` : ''}`,
+      headers: { authorization: `Bearer ${served.readKeys[n % served.readKeys.length]!}` },
+    })),
+  ]);
 }
 
 async function main() {
@@ -160,13 +163,11 @@ async function main() {
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     let unexpected = 0;
     for (const [name, clients, r] of [['`/onus` list and searches (signed in)', CLIENTS.list, list], ['ONU pages `/onus/{id}`', CLIENTS.onuPage, onuPage], ['`/api/v1/onus` with API keys', CLIENTS.api, api]] as const) {
-      const codes = r.statusCodeStats;
-      const count = (prefix: string) => Object.entries(codes).filter(([c]) => c.startsWith(prefix)).reduce((sum, [, s]) => sum + s.count, 0);
-      const ok = count('2');
-      const limited = codes['429']?.count ?? 0;
-      const other = Object.values(codes).reduce((sum, s) => sum + s.count, 0) - ok - limited;
+      const ok = [...r.statuses].filter(([status]) => status >= 200 && status < 300).reduce((sum, [, count]) => sum + count, 0);
+      const limited = r.statuses.get(429) ?? 0;
+      const other = r.requests - ok - limited;
       unexpected += other + r.errors;
-      console.log(`| ${name} | ${clients} | ${Math.round(r.requests.average)} | ${r.latency.p50} ms | ${r.latency.p99} ms | ${ok} | ${limited} | ${other} | ${r.errors} |`);
+      console.log(`| ${name} | ${clients} | ${Math.round(r.perSecond)} | ${r.p50} ms | ${r.p99} ms | ${ok} | ${limited} | ${other} | ${r.errors} |`);
     }
     console.log(`\nUserSide sync during the load: ${sync.status}${syncSeconds !== null ? ` in ${syncSeconds.toFixed(1)} s` : ` (still running, ${sync.customersFetched} customers fetched)`}`);
     console.log(`RSS of the app: ${mb(rssAfterWarmUp)} after warm-up, peak ${mb(peak)}, ${mb(rssAfter)} at the end (${((rssAfter / rssAfterWarmUp - 1) * 100).toFixed(0)}% growth; target: at most 20%)`);

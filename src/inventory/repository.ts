@@ -1,6 +1,7 @@
 import { and, asc, eq, getTableColumns, gt, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { olts, onus } from '../db/schema.js';
+import { createSparseCheck, ftsPhrase } from '../lib/fts.js';
 import { normalizeSn, partialMacPattern } from '../lib/mac-sn.js';
 import type { OltInput, OnuInput } from './onu-input.js';
 
@@ -17,8 +18,24 @@ export interface OnuQuery {
   limit: number;
 }
 
-/** Extra search conditions other features contribute (UserSide: customer name and login). */
-export type OnuSearchExtension = (pattern: string) => SQL;
+/** What a search is for: the trimmed text and its LIKE pattern (`%text%`, escaped with backslash). */
+export interface SearchTerm {
+  text: string;
+  likePattern: string;
+}
+
+/**
+ * One source of search matches, as conditions on `onus`: `scan` checks a row
+ * cheaply; `lookup` finds the few matching ids through an index, or is null
+ * when the term matches too many rows (or is too short) for that to pay.
+ */
+export interface SearchSource {
+  scan: SQL;
+  lookup: SQL | null;
+}
+
+/** Extra search sources other features contribute (UserSide: customer name and login). */
+export type OnuSearchExtension = (term: SearchTerm) => SearchSource;
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => '\\' + c);
@@ -28,17 +45,33 @@ function escapeLike(text: string): string {
 export function createInventoryRepository(db: Db, searchExtensions: OnuSearchExtension[] = []) {
   const onuWithOlt = { ...getTableColumns(onus), oltName: olts.name };
 
-  function searchCondition(search: string): SQL | undefined {
-    const term = search.trim();
-    if (!term) return undefined;
-    const pattern = `%${escapeLike(term)}%`;
-    const likeEsc = (column: SQL | typeof onus.name) => sql`${column} like ${pattern} escape '\\'`;
-    const conditions: SQL[] = [likeEsc(onus.name), sql`${onus.sn} like ${`%${escapeLike(term.toUpperCase().replace(/[\s-]/g, ''))}%`} escape '\\'`];
+  const fewOnusMatch = createSparseCheck(db.$client, 'onus_search');
+
+  /** Name, MAC (any spelling, partial) and serial number of the ONU itself. */
+  function onuSource(term: string): SearchSource {
+    const snText = term.toUpperCase().replace(/[\s-]/g, '');
     const mac = partialMacPattern(term);
-    if (mac) conditions.push(like(onus.mac, `%${mac}%`));
-    const sn = normalizeSn(term);
-    if (sn && sn !== term.toUpperCase()) conditions.push(eq(onus.sn, sn)); // the 16-hex spelling of a serial
-    for (const extend of searchExtensions) conditions.push(extend(pattern));
+    const scan = or(
+      sql`${onus.name} like ${`%${escapeLike(term)}%`} escape '\\'`,
+      sql`${onus.sn} like ${`%${escapeLike(snText)}%`} escape '\\'`,
+      mac ? like(onus.mac, `%${mac}%`) : undefined,
+    )!;
+    const phrases = { name: ftsPhrase(term), sn: ftsPhrase(snText), mac: mac ? ftsPhrase(mac) : '' };
+    if (!phrases.name || !phrases.sn || phrases.mac === null) return { scan, lookup: null };
+    const match = `name : ${phrases.name} OR sn : ${phrases.sn}${phrases.mac ? ` OR mac : ${phrases.mac}` : ''}`;
+    if (!fewOnusMatch(match)) return { scan, lookup: null };
+    return { scan, lookup: sql`${onus.id} in (select rowid from onus_search where onus_search match ${match})` };
+  }
+
+  // Index lookups when every source has few matches, else one walk checking each row against all of them.
+  function searchCondition(search: string): SQL | undefined {
+    const text = search.trim();
+    if (!text) return undefined;
+    const sources = [onuSource(text), ...searchExtensions.map((extend) => extend({ text, likePattern: `%${escapeLike(text)}%` }))];
+    const lookups = sources.map((source) => source.lookup);
+    const conditions = lookups.every((lookup) => lookup !== null) ? lookups as SQL[] : sources.map((source) => source.scan);
+    const sn = normalizeSn(text);
+    if (sn && sn !== text.toUpperCase()) conditions.push(eq(onus.sn, sn)); // the 16-hex spelling of a serial
     return or(...conditions);
   }
 

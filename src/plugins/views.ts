@@ -25,8 +25,11 @@ declare module 'fastify' {
 }
 
 export default fp(async function views(app) {
-  const eta = new Eta({ views: projectPath('views'), cache: process.env.NODE_ENV !== 'development', autoTrim: false });
-  await app.register(fastifyView, { engine: { eta }, templates: projectPath('views') });
+  const development = process.env.NODE_ENV === 'development';
+  const eta = new Eta({ views: projectPath('views'), cache: !development, autoTrim: false });
+  // @fastify/view reconfigures Eta's cache from `production` on every render (its default: NODE_ENV=production):
+  // without it every page would read and compile its templates again.
+  await app.register(fastifyView, { engine: { eta }, templates: projectPath('views'), production: !development });
 
   app.decorateRequest('isHtmx', false);
   app.addHook('onRequest', async (request) => {

@@ -36,7 +36,7 @@ export function extendInventoryWithUserSide(app: FastifyInstance): void {
     };
   });
 
-  app.inventoryExtensions.searchConditions.push((pattern) => (isOn() ? repository.searchByCustomer(pattern) : sql`0`));
+  app.inventoryExtensions.searchConditions.push((term) => (isOn() ? repository.searchByCustomer(term) : { scan: sql`0`, lookup: sql`0` }));
 
   app.inventoryExtensions.customerNames = (onuIds) => (isOn() ? repository.namesOf(onuIds) : new Map());
 

@@ -1,6 +1,8 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { onus, userSideCustomers, userSideRuns } from '../db/schema.js';
+import type { SearchSource, SearchTerm } from '../inventory/repository.js';
+import { createSparseCheck, ftsPhrase } from '../lib/fts.js';
 import type { CustomerSnapshot } from './customer.js';
 
 export type RunRow = typeof userSideRuns.$inferSelect;
@@ -33,6 +35,7 @@ export interface StagedClaim {
 /** Data access for UserSide runs, the customer snapshot per ONU and the staging table of the run in progress. */
 export function createUserSideRepository(db: Db) {
   const client = db.$client;
+  const fewCustomersMatch = createSparseCheck(client, 'userside_customers_search');
 
   return {
     createRun(run: Pick<RunRow, 'type' | 'trigger' | 'actorName' | 'startedAt'>): RunRow {
@@ -135,10 +138,14 @@ export function createUserSideRepository(db: Db) {
         .where(inArray(userSideCustomers.onuId, onuIds)).all();
       return new Map(rows.map((row) => [row.onuId, row.name]));
     },
-    /** ONUs whose customer's name or login matches a LIKE pattern (escaped with backslash). */
-    searchByCustomer(pattern: string): SQL {
-      return sql`${onus.id} in (select ${userSideCustomers.onuId} from ${userSideCustomers}
-        where ${userSideCustomers.name} like ${pattern} escape '\\' or ${userSideCustomers.login} like ${pattern} escape '\\')`;
+    /** ONUs whose linked customer's name or login contains the term. */
+    searchByCustomer(term: SearchTerm): SearchSource {
+      const { likePattern } = term;
+      const scan = sql`exists (select 1 from ${userSideCustomers} where ${userSideCustomers.onuId} = ${onus.id}
+        and (${userSideCustomers.name} like ${likePattern} escape '\\' or ${userSideCustomers.login} like ${likePattern} escape '\\'))`;
+      const phrase = ftsPhrase(term.text);
+      if (!phrase || !fewCustomersMatch(phrase)) return { scan, lookup: null };
+      return { scan, lookup: sql`${onus.id} in (select rowid from userside_customers_search where userside_customers_search match ${phrase})` };
     },
   };
 }
