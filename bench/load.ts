@@ -154,7 +154,8 @@ async function main() {
     clearInterval(sampler);
     const rssAfter = rssOf(pid);
 
-    const runs = (await (await fetch(`${served.baseUrl}/api/v1/userside/runs`, { headers: { authorization: `Bearer ${served.readKeys[0]!}` } })).json()) as { items: { id: number; status: string; startedAt: string; finishedAt: string | null; customersFetched: number }[] };
+    // The write key: the read keys may be at their rate limit by now.
+    const runs = (await (await fetch(`${served.baseUrl}/api/v1/userside/runs`, { headers: { authorization: `Bearer ${served.writeKey}` } })).json()) as { items: { id: number; status: string; startedAt: string; finishedAt: string | null; customersFetched: number }[] };
     const sync = runs.items.find((r) => r.id === run.id)!;
     const syncSeconds = sync.finishedAt ? (Date.parse(sync.finishedAt) - Date.parse(sync.startedAt)) / 1000 : null;
 

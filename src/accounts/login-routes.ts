@@ -61,7 +61,7 @@ export async function loginRoutes(app: FastifyInstance) {
     }
     byUsername.reset(userKey);
     byIp.forgetLast(request.ip);
-    users.update(user.id, { lastSignInAt: new Date() });
+    users.update(user.id, { lastSignInAt: app.now() });
     startSession(request, user);
     recordEvent(app.db, { kind: 'signin', actor: { id: user.id, name: user.username }, message: 'Signed in with password', ip: request.ip });
     return reply.redirect(next);

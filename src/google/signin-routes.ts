@@ -60,7 +60,7 @@ export async function googleSignInRoutes(app: FastifyInstance) {
     } else if (account.bound) {
       recordEvent(app.db, { kind: 'user.google-bound', actor, message: `Bound the Google account ${identity.email} to "${user.username}"`, ip: request.ip });
     }
-    users.update(user.id, { lastSignInAt: new Date() });
+    users.update(user.id, { lastSignInAt: app.now() });
     startSession(request, user);
     recordEvent(app.db, { kind: 'signin', actor, message: `Signed in with Google (${identity.email})`, ip: request.ip });
     return reply.redirect('/');

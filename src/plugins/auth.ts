@@ -50,7 +50,7 @@ function currentUser(request: FastifyRequest, users: ReturnType<typeof createUse
   const { session } = request;
   const userId = session.get('userId');
   if (typeof userId !== 'number') return null;
-  const now = Date.now();
+  const now = request.server.now().getTime();
   const seenAt = session.get('seenAt') ?? 0;
   const user = users.findById(userId);
   if (!user || !user.active || user.sessionEpoch !== session.get('epoch') || now - seenAt > SESSION_IDLE_MS) {
@@ -66,7 +66,7 @@ export function startSession(request: FastifyRequest, user: User): void {
   request.session.regenerate();
   request.session.set('userId', user.id);
   request.session.set('epoch', user.sessionEpoch);
-  request.session.set('seenAt', Date.now());
+  request.session.set('seenAt', request.server.now().getTime());
 }
 
 export function endSession(request: FastifyRequest): void {

@@ -145,3 +145,17 @@ t.test('a successful sign-in takes back its own count on the IP', async (t) => {
     t.equal((await c.post('/login', { username: 'admin', password: ADMIN_PASSWORD })).statusCode, 302);
   }
 });
+
+t.test('a session idle for more than 12 hours ends; activity keeps it alive', async (t) => {
+  let now = new Date('2030-03-01T08:00:00Z');
+  const app = await buildTestApp(t, { now: () => now });
+  const c = await new TestClient(app).signIn();
+  now = new Date('2030-03-01T19:00:00Z');
+  t.equal((await c.get('/')).statusCode, 200, '11 h later: still signed in, and seen again');
+  now = new Date('2030-03-02T06:59:00Z');
+  t.equal((await c.get('/')).statusCode, 200, '12 h after the last request, less a minute');
+  now = new Date('2030-03-02T19:00:00Z');
+  const expired = await c.get('/');
+  t.equal(expired.statusCode, 302);
+  t.match(expired.headers.location, /^\/login/);
+});
