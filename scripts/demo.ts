@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../src/app.js';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { serverLoggerOptions } from '../src/log-options.js';
 import { DEFAULT_FIELDS, type UserSideSettings } from '../src/userside/settings.js';
 import { FAKE_SN_FIELD_ID, startFakeUserSide } from '../test/fakes/userside.js';
 import { seedDemoInventory } from './seed-demo.js';
@@ -29,7 +30,7 @@ try {
 }
 
 // The first sync starts a few seconds after start; later ones follow the saved interval.
-const app = await buildApp(config, { logger: { level: config.logLevel }, userSide: { scheduler: true, tickMs: 5_000 } });
+const app = await buildApp(config, { logger: serverLoggerOptions(config.logLevel), userSide: { scheduler: true, tickMs: 5_000 } });
 const seeded = seedDemoInventory(app.db);
 if (!app.integrations.get('userside').settings) {
   const settings: UserSideSettings = {

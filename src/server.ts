@@ -1,5 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { serverLoggerOptions } from './log-options.js';
 
 let config: Config;
 try {
@@ -14,14 +15,7 @@ try {
 
 const app = await buildApp(config, {
   userSide: { scheduler: true },
-  logger: {
-    level: config.logLevel,
-    redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
-    serializers: {
-      // Query strings can carry OAuth codes: log the path only.
-      req: (req) => ({ method: req.method, url: req.url.split('?')[0], remoteAddress: req.ip }),
-    },
-  },
+  logger: serverLoggerOptions(config.logLevel),
 });
 
 let closing = false;

@@ -28,7 +28,7 @@ export interface UserSideRuns {
   /** Latest first. */
   list(): RunJson[];
   /** Starts a run now, or says why not (one is running, the integration is off or not configured). */
-  start(trigger: 'api', actor: Actor): StartRunResult;
+  start(trigger: 'api', actor: Actor, ip?: string): StartRunResult;
 }
 
 declare module 'fastify' {
@@ -66,7 +66,7 @@ export async function userSideRunApiRoutes(app: FastifyInstance) {
       },
     },
   }, async function startUserSideRun(request, reply) {
-    const result = app.userSideRuns?.start('api', apiActor(request)) ?? { ok: false, reason: 'UserSide integration is off' };
+    const result = app.userSideRuns?.start('api', apiActor(request), request.ip) ?? { ok: false, reason: 'UserSide integration is off' };
     if (!result.ok) return sendApiError(reply, 409, 'conflict', result.reason);
     return reply.code(202).send(result.run);
   });

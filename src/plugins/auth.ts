@@ -54,7 +54,8 @@ function currentUser(request: FastifyRequest, users: ReturnType<typeof createUse
   const seenAt = session.get('seenAt') ?? 0;
   const user = users.findById(userId);
   if (!user || !user.active || user.sessionEpoch !== session.get('epoch') || now - seenAt > SESSION_IDLE_MS) {
-    endSession(request);
+    // A fresh empty session rather than none: the sign-in form this request may render needs its CSRF secret kept.
+    session.regenerate();
     return null;
   }
   if (now - seenAt > 60_000) session.set('seenAt', now);

@@ -6,9 +6,16 @@ export type ConnectionTestResult =
 
 /** Asks UserSide for its version and its customer ids at once, so the answer comes within one timeout. */
 export async function testUserSideConnection(options: UserSideClientOptions): Promise<ConnectionTestResult> {
-  const client = createUserSideClient({ timeoutMs: 9_000, ...options, concurrency: 2 });
+  const timeoutMs = options.timeoutMs ?? 9_000;
+  const client = createUserSideClient({ ...options, timeoutMs, concurrency: 2 });
+  // One deadline for the whole test: a retried request must not double the wait.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new UserSideError('timeout', `UserSide: timed out after ${timeoutMs / 1000} s`)), timeoutMs + 500);
+  });
   try {
-    const [info, ids] = await Promise.allSettled([client.getSystemInfo(), client.getCustomerIds()]);
+    const calls = [client.getSystemInfo(), client.getCustomerIds()] as const;
+    const [info, ids] = await Promise.allSettled([Promise.race([calls[0], deadline]), Promise.race([calls[1], deadline])]);
     // The system call's failure explains best (a wrong key, a wrong address), so it is the one reported.
     const failed = [info, ids].find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed || info.status !== 'fulfilled' || ids.status !== 'fulfilled') {
@@ -24,6 +31,7 @@ export async function testUserSideConnection(options: UserSideClientOptions): Pr
       message: `Connected: UserSide ${version ?? '(version not reported)'}, ${customers.toLocaleString('en-US')} customer${customers === 1 ? '' : 's'}`,
     };
   } finally {
+    clearTimeout(timer);
     await client.close();
   }
 }

@@ -32,8 +32,8 @@ export const userSideFeature = fp(async function userSideFeature(app: FastifyIns
   const repository = createUserSideRepository(app.db);
   const runs: UserSideRuns = {
     list: () => repository.listRuns(RECENT_RUNS * 5).map(toRunJson),
-    start(trigger, actor) {
-      const started = worker.start(trigger, actor);
+    start(trigger, actor, ip) {
+      const started = worker.start(trigger, actor, ip);
       return started.ok ? { ok: true, run: toRunJson(started.run) } : started;
     },
   };

@@ -65,6 +65,10 @@ export function createUserSideRepository(db: Db) {
       return db.select().from(userSideRuns).where(eq(userSideRuns.status, 'succeeded')).orderBy(desc(userSideRuns.id)).limit(1).get();
     },
 
+    /** Some ONUs the run in progress found claimed by several customers, with the customer kept. */
+    stagedConflicts(limit: number): { onuId: number; customerId: number; claims: number }[] {
+      return client.prepare('select onu_id as onuId, customer_id as customerId, claims from userside_staging where claims > 1 order by onu_id limit ?').all(limit) as { onuId: number; customerId: number; claims: number }[];
+    },
     linkedOnuCount(): number {
       return (client.prepare('select count(*) as n from userside_customers').get() as { n: number }).n;
     },

@@ -22,7 +22,11 @@ export interface UserSideRunTotals extends RunProgress {
   customersTotal: number;
   onusChanged: number;
   onusUnlinked: number;
+  /** the first few contested ONUs, for the event log */
+  conflictExamples: { onuId: number; customerId: number; claims: number }[];
 }
+
+const CONFLICT_EXAMPLES = 10;
 
 /** Runs the sync to the end and marks the run succeeded; throws (leaving the stored snapshot as it was) on any failure. */
 export async function runUserSideSync(input: UserSideRunInput): Promise<UserSideRunTotals> {
@@ -79,6 +83,7 @@ export async function runUserSideSync(input: UserSideRunInput): Promise<UserSide
   if (progress.customersFetched === 0 && repository.linkedOnuCount() > 0) {
     throw new UserSideError('not-userside', 'UserSide returned no customers while ONUs are linked to some: the stored customer data was kept');
   }
+  const conflictExamples = repository.stagedConflicts(CONFLICT_EXAMPLES);
   const swapped = repository.swapInStaged(runId, input.now());
-  return { ...progress, onusLinked: swapped.linked, onusChanged: swapped.changed, onusUnlinked: swapped.unlinked };
+  return { ...progress, onusLinked: swapped.linked, onusChanged: swapped.changed, onusUnlinked: swapped.unlinked, conflictExamples };
 }

@@ -6,7 +6,7 @@ import { recordEvent, SYSTEM_ACTOR, type Actor } from '../events/record.js';
 import { createUserSideClient, UserSideError, type UserSideClientOptions } from './client.js';
 import { createUserSideRepository, type RunRow, type RunTrigger } from './repository.js';
 import { activeUserSide, runTypeLabel, userSideState } from './settings.js';
-import { runUserSideSync } from './sync.js';
+import { runUserSideSync, type UserSideRunTotals } from './sync.js';
 
 export interface UserSideWorkerOptions {
   /** run Synchronization on its interval (off unless asked: tests and scripts start runs themselves) */
@@ -50,7 +50,7 @@ export function createUserSideWorker(app: FastifyInstance, options: UserSideWork
       recordEvent(app.db, {
         kind: 'userside.run',
         actor: SYSTEM_ACTOR,
-        message: `${describe(run)} succeeded: ${totals.customersFetched} of ${totals.customersTotal} customers, ${totals.onusLinked} ONUs linked, ${totals.onusChanged} changed, ${totals.onusUnlinked} unlinked, ${totals.conflicts} conflicts`,
+        message: `${describe(run)} succeeded: ${totals.customersFetched} of ${totals.customersTotal} customers, ${totals.onusLinked} ONUs linked, ${totals.onusChanged} changed, ${totals.onusUnlinked} unlinked, ${totals.conflicts} conflicts${describeConflicts(totals)}`,
       }, app.now());
     } catch (err) {
       const interrupted = abort.signal.aborted;
@@ -144,6 +144,13 @@ export function createUserSideWorker(app: FastifyInstance, options: UserSideWork
 }
 
 export type UserSideWorker = ReturnType<typeof createUserSideWorker>;
+
+// Which ONUs, so an operator can fix the customers in UserSide.
+function describeConflicts({ conflicts, conflictExamples }: UserSideRunTotals): string {
+  if (!conflictExamples.length) return '';
+  const listed = conflictExamples.map((c) => `ONU #${c.onuId} claimed by ${c.claims} customers, kept customer ${c.customerId}`).join('; ');
+  return ` (${listed}${conflicts > conflictExamples.length ? `; and ${conflicts - conflictExamples.length} more` : ''})`;
+}
 
 function failureReason(err: unknown): string {
   if (err instanceof UserSideError) return err.message;

@@ -159,3 +159,12 @@ t.test('a session idle for more than 12 hours ends; activity keeps it alive', as
   t.equal(expired.statusCode, 302);
   t.match(expired.headers.location, /^\/login/);
 });
+
+t.test('after the idle expiry the sign-in form works at the first try', async (t) => {
+  let now = new Date('2030-03-01T08:00:00Z');
+  const app = await buildTestApp(t, { now: () => now });
+  const c = await new TestClient(app).signIn();
+  now = new Date('2030-03-02T08:00:00Z');
+  await c.get('/login');
+  t.equal((await c.post('/login', { username: 'admin', password: ADMIN_PASSWORD })).statusCode, 302);
+});

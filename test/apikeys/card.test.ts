@@ -167,10 +167,12 @@ t.test('the list: columns, "Never", expired keys marked, last activity and IP', 
 
   now = new Date('2030-01-11T08:30:00.000Z');
   await callApi(app, shortKey, 'GET', '/api/v1/olts', undefined, { 'x-forwarded-for': '203.0.113.7' });
+  await admin.signIn(); // idle for more than 12 hours: signed out meanwhile
   page = await admin.get('/settings/integration');
   t.match(page.body, /Short<\/td>[\s\S]*?<td>2030-01-11 08:30 UTC<\/td>\s*<td>203\.0\.113\.7<\/td>/, 'last activity and the client IP from the trusted proxy');
 
   now = new Date('2030-01-12T00:00:00.000Z');
+  await admin.signIn();
   page = await admin.get('/settings/integration');
   t.match(page.body, /<tr id="apikey-\d+" class="expired">\s*<td>Short<\/td>[\s\S]*?2030-01-11 <mark>Expired<\/mark>/);
   t.match(page.body, /<tr id="apikey-\d+">\s*<td>Forever/);

@@ -68,6 +68,8 @@ t.test('two customers claiming one ONU: the lower customer id wins and the confl
   t.match(result, { status: 'succeeded', onusLinked: 3, conflicts: 2 });
   t.same(linkedCustomers(app, ids), { contested: 3, twice: 2, sameCustomer: 5 });
   t.match(JSON.parse((storedRows(app)[0] as { snapshot: string }).snapshot), { id: 3, login: 'user3', userName: 'Customer 3' });
+  const finished = app.db.$client.prepare("select message from events where kind = 'userside.run' order by id desc limit 1").pluck().get();
+  t.match(finished, `2 conflicts (ONU #${ids.contested} claimed by 2 customers, kept customer 3; ONU #${ids.twice} claimed by 2 customers, kept customer 2)`, 'the event log names the contested ONUs');
 });
 
 t.test('staging keeps the lower customer id whichever claim comes first', async (t) => {

@@ -119,4 +119,5 @@ t.test('the External API lists runs and starts one: 202, then 409 while it runs 
   t.match(list.items[0], { id: 1, status: 'succeeded', customersTotal: 10, customersFetched: 10, onusLinked: 10, onusChanged: 10, onusUnlinked: 0, conflicts: 0, error: null });
   t.match(list.items[0].startedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   t.match((await admin.get('/events?kind=userside.run')).body, 'Started UserSide synchronization #1 (api)');
+  t.match(app.db.$client.prepare("select actor_name, ip from events where message like 'Started%'").get(), { actor_name: 'api-key:test key', ip: '127.0.0.1' }, 'who and from where');
 });
