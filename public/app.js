@@ -27,6 +27,8 @@ document.addEventListener('click', async (event) => {
   }
   const remove = event.target.closest('[data-remove-closest]');
   if (remove) {
+    // With script the row goes at once; without, the button posts the form and the page comes back without it.
+    event.preventDefault();
     remove.closest(remove.dataset.removeClosest).remove();
   }
 });

@@ -66,7 +66,12 @@ export async function userSideCardRoutes(app: FastifyInstance, options: UserSide
     // Only a checked address goes in the log: a rejected one may carry credentials or a key.
     const target = 'apiUrl' in result && result.apiUrl ? result.apiUrl : form.apiUrl ? '(an invalid address)' : '(no address)';
     recordEvent(app.db, { kind: 'userside.test', actor: request.actor(), message: `Tested the UserSide connection to ${target}: ${result.message}`, ip: request.ip });
-    if (request.isHtmx) return reply.fragment('settings/cards/userside-test-result', { result });
+    if (request.isHtmx && !result.errors) return reply.fragment('settings/cards/userside-test-result', { result });
+    if (request.isHtmx) {
+      // A field at fault: the whole card comes back, with the message next to that field.
+      reply.header('HX-Retarget', '#card-userside-body').header('HX-Reswap', 'innerHTML');
+      return renderCardBody(reply, { form, testResult: result, errors: result.errors });
+    }
     // Without JavaScript the whole page comes back with what was typed, so nothing is lost.
     return renderTyped(request, reply, { form, testResult: result, errors: result.errors });
   });

@@ -26,6 +26,19 @@ t.test('the Google card', async (t) => {
     t.notMatch(page.body, 'Verify with Google', 'nothing to verify before a save with the switch on');
   });
 
+  t.test('without JavaScript "Add domain" and "Remove" post the form and bring it back a row more or less, unsaved', async (t) => {
+    const app = await buildGoogleTestApp(t, provider);
+    const admin = await new TestClient(app).signIn();
+    await admin.get('/settings/integration');
+    const added = await admin.post('/settings/integration/google', { clientId: 'typed-id', apiKey: '', domains: ['a.example.com', ''], addDomain: '1' });
+    t.equal(added.statusCode, 200);
+    t.same([...added.body.matchAll(/name="domains"[^>]*value="([^"]*)"/g)].map((m) => m[1]), ['a.example.com', '', ''], 'the typed row and two empty ones');
+    t.match(added.body, 'value="typed-id"');
+    const removed = await admin.post('/settings/integration/google', { clientId: 'typed-id', domains: ['a.example.com', 'b.example.com', ''], removeDomain: 'a.example.com' });
+    t.same([...removed.body.matchAll(/name="domains"[^>]*value="([^"]*)"/g)].map((m) => m[1]), ['b.example.com', '']);
+    t.equal(app.integrations.get('google').settings, null, 'nothing saved');
+  });
+
   t.test('when on, Client ID, API key and one domain are required, each with its message', async (t) => {
     const app = await buildGoogleTestApp(t, provider);
     const admin = await new TestClient(app).signIn();

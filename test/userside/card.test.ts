@@ -138,6 +138,9 @@ t.test('Test connection reports the version and customer count, or exactly one r
 
   answer = await test({ apiUrl: 'not a url', apiKey: '' });
   t.match(textOf(answer.body), 'Cannot test: Start the UserSide address with http:// or https://');
+  t.equal(answer.headers['hx-retarget'], '#card-userside-body', 'a field at fault: the whole card comes back');
+  t.match(answer.body, 'id="userside-api-url-error"', 'with the message next to the field');
+  t.match(answer.body, 'value="not a url"', 'and the typed address kept');
 
   const events = textOf((await admin.get('/events?kind=userside.test')).body);
   t.match(events, `Tested the UserSide connection to ${fake.url}: Connected: UserSide 3.18.5, 1,234 customers`);

@@ -126,11 +126,13 @@ t.test('a failing run keeps the last good snapshot and says why it failed', asyn
 
   // Customers drop out of the base, then the server fails: the drop must not be applied.
   fake.setOptions({ customers: 6 });
-  const failures: [string, () => void, string][] = [
+  const failures: [string, () => void, string | RegExp][] = [
     ['HTTP 500 mid-way', () => fake.setOptions({ failAfter: fake.requests + 5 }), 'UserSide: HTTP 500 Internal Server Error'],
     ['malformed JSON', () => fake.setOptions({ malformedJson: true }), 'UserSide: the server answered with something that is not JSON'],
     ['timeout', () => fake.setOptions({ latencyMs: 1000 }), 'UserSide: timed out after 0.3 s'],
     ['key rejected', () => fake.setOptions({ apiKey: 'rotated-key' }), 'UserSide: the API key was rejected'],
+    ['a 50 MB answer', () => fake.setOptions({ hugeBodyBytes: 50 * 1024 * 1024 }), 'UserSide: the customer id list has an unexpected shape'],
+    ['the connection closed mid-answer', () => fake.setOptions({ closeMidAnswer: true }), /UserSide: .*cut off/],
   ];
   for (const [label, inject, reason] of failures) {
     inject();
@@ -139,7 +141,7 @@ t.test('a failing run keeps the last good snapshot and says why it failed', asyn
     t.match(failed.error, reason, label);
     t.ok(failed.finishedAt, label);
     t.same(storedRows(app), snapshot, `${label}: the last good snapshot is intact`);
-    fake.setOptions({ failAfter: null, malformedJson: false, latencyMs: 0, apiKey: 'fake-userside-key-1234567890' });
+    fake.setOptions({ failAfter: null, malformedJson: false, latencyMs: 0, apiKey: 'fake-userside-key-1234567890', hugeBodyBytes: 0, closeMidAnswer: false });
   }
   const midway = createUserSideRepository(app.db).listRuns(10).find((r) => r.error?.includes('HTTP 500'))!;
   t.ok(midway.customersFetched > 0 && midway.customersFetched < 6, `it failed mid-way (${midway.customersFetched} of 6 fetched)`);
@@ -153,6 +155,9 @@ t.test('a failing run keeps the last good snapshot and says why it failed', asyn
   const events = (await admin.get('/events?kind=userside.run')).body;
   t.match(events, 'failed: UserSide: HTTP 500 Internal Server Error');
   t.notMatch(events, 'fake-userside-key');
+
+  // Once UserSide answers again, the next run works and applies the drop.
+  t.match(await run(app), { status: 'succeeded', customersFetched: 6, onusLinked: 6, onusUnlinked: 4 });
 });
 
 t.test('answers that would empty the links are refused; a list ignored falls back to one id a request', async (t) => {
