@@ -154,5 +154,8 @@ function describeConflicts({ conflicts, conflictExamples }: UserSideRunTotals): 
 
 function failureReason(err: unknown): string {
   if (err instanceof UserSideError) return err.message;
+  if (/^SQLITE_(FULL|READONLY|IOERR)/.test((err as { code?: string }).code ?? '')) {
+    return 'The database cannot be written (disk full or read-only): the stored customer data was kept';
+  }
   return `Internal error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500);
 }

@@ -25,3 +25,36 @@ t.test('a database that cannot be written: a clear page and log line, nothing ha
   await admin.get('/users');
   t.equal((await admin.post('/users', { username: 'newbie', role: 'operator', password: 'password-123' })).statusCode, 302, 'works again once writable');
 });
+
+t.test('a full disk (SQLITE_FULL): an import and a UserSide run write nothing, then work once there is room', async (t) => {
+  const { userSideSetup, configureUserSide } = await import('../helpers/userside.js');
+  const { uploadCsv } = await import('../helpers/inventory.js');
+  const { app, fake, admin } = await userSideSetup(t, { onus: 200, fake: { customers: 200 } });
+  await configureUserSide(admin, fake);
+  const good = await app.userSide.runOnce('manual');
+  t.match(good, { ok: true, run: { status: 'succeeded', onusLinked: 200 } });
+  const count = (table: string) => app.db.$client.prepare(`select count(*) from ${table}`).pluck().get();
+  const snapshot = app.db.$client.prepare('select * from userside_customers order by onu_id').all();
+
+  // The database may not grow by a single page (and has no free ones): what a full disk looks like to SQLite.
+  app.db.$client.exec('vacuum');
+  const pages = app.db.$client.pragma('page_count', { simple: true }) as number;
+  app.db.$client.pragma(`max_page_count = ${pages}`);
+  const lines = ['olt,shelf,slot,port,number,name,mac'];
+  for (let i = 1; i <= 2000; i++) lines.push(`OLT-Central,9,1,${1 + Math.floor(i / 100)},${1 + (i % 100)},Full ${i},0a:00:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`);
+  await admin.get('/onus/import');
+  const refused = await uploadCsv(admin, lines.join('\n'));
+  t.equal(refused.statusCode, 503);
+  t.match(refused.body, 'disk full or read-only');
+  t.equal(count('onus'), 200, 'no ONU of the file was written');
+
+  fake.setOptions({ customers: 150 });
+  const failed = await app.userSide.runOnce('manual');
+  t.match(failed, { ok: true, run: { status: 'failed', error: 'The database cannot be written (disk full or read-only): the stored customer data was kept' } }, 'the run fails, saying why');
+  t.same(app.db.$client.prepare('select * from userside_customers order by onu_id').all(), snapshot, 'the last good snapshot is intact');
+
+  app.db.$client.pragma('max_page_count = 1073741823');
+  await admin.get('/onus/import');
+  t.equal((await uploadCsv(admin, lines.join('\n'))).statusCode, 302, 'the import goes in once there is room');
+  t.equal(count('onus'), 2200);
+});
