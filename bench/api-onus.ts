@@ -12,10 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { encodeOnuCursor } from '../src/api/json.js';
-import { createInventoryRepository } from '../src/inventory/repository.js';
 import { ADMIN_PASSWORD, TestClient } from '../test/helpers/app.js';
 import { generateKey, setExternalApi } from '../test/helpers/api-keys.js';
-import { benchMac, benchSn } from './bench-app.js';
+import { seedBenchOnus } from './bench-app.js';
 
 const ONUS = Number(process.env.ONUS ?? 10_000);
 const OLTS = 10;
@@ -44,15 +43,7 @@ async function serveApi() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'easypon-bench-'));
   // The rate limit is checked on every request as in production, only set out of the benchmark's reach.
   const app = await buildApp(loadConfig({ DATA_DIR: dataDir, ADMIN_PASSWORD, LOG_LEVEL: 'silent' }), { apiRateLimitPerMinute: 1_000_000_000 });
-  const inventory = createInventoryRepository(app.db, app.inventoryExtensions.searchConditions);
-  const oltIds = Array.from({ length: OLTS }, (_, i) => inventory.createOlt({ name: `OLT-${i + 1}`, model: 'ZTE C320', host: '', description: '' }).id);
-  inventory.insertOnus((function* () {
-    for (let i = 1; i <= ONUS; i++) {
-      const k = Math.floor((i - 1) / OLTS);
-      yield { oltId: oltIds[(i - 1) % OLTS]!, shelf: 0, slot: Math.floor(k / 2048), port: Math.floor(k / 128) % 16, number: k % 128, name: `Subscriber ${i}`, mac: benchMac(i), sn: benchSn(i), description: '' };
-    }
-  })(), new Date());
-  app.db.$client.pragma('optimize');
+  seedBenchOnus(app, ONUS, OLTS);
   const admin = await new TestClient(app).signIn();
   await setExternalApi(admin, true);
   const key = await generateKey(admin, { name: 'benchmark', access: 'read', indefinite: true });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { createInventoryRepository } from '../src/inventory/repository.js';
 import { ADMIN_PASSWORD, TestClient } from '../test/helpers/app.js';
 
 export interface BenchApp {
@@ -37,6 +38,20 @@ export async function startBenchApp(): Promise<BenchApp> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** `count` ONUs spread over `olts` new OLTs (MACs and serials from benchMac/benchSn); returns the OLT ids. */
+export function seedBenchOnus(app: FastifyInstance, count: number, olts: number): number[] {
+  const inventory = createInventoryRepository(app.db, app.inventoryExtensions.searchConditions);
+  const oltIds = Array.from({ length: olts }, (_, i) => inventory.createOlt({ name: `OLT-${i + 1}`, model: 'ZTE C320', host: '', description: '' }).id);
+  inventory.insertOnus((function* () {
+    for (let i = 1; i <= count; i++) {
+      const k = Math.floor((i - 1) / olts);
+      yield { oltId: oltIds[(i - 1) % olts]!, shelf: 0, slot: Math.floor(k / 2048), port: Math.floor(k / 128) % 16, number: k % 128, name: `Subscriber ${i}`, mac: benchMac(i), sn: benchSn(i), description: '' };
+    }
+  })(), new Date());
+  app.db.$client.pragma('optimize');
+  return oltIds;
 }
 
 /** A deterministic MAC per index, spread over the address space (so partial searches hit a few). */

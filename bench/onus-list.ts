@@ -4,8 +4,7 @@ import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { createInventoryRepository } from '../src/inventory/repository.js';
-import { benchMac, benchSn, startBenchApp } from './bench-app.js';
+import { benchSn, seedBenchOnus, startBenchApp } from './bench-app.js';
 
 const ONUS = Number(process.env.ONUS ?? 200_000);
 const OLTS = 20;
@@ -20,15 +19,7 @@ interface Served {
 // The app runs in a child process so autocannon does not share its event loop.
 if (process.argv.includes('--serve')) {
   const bench = await startBenchApp();
-  const inventory = createInventoryRepository(bench.app.db, bench.app.inventoryExtensions.searchConditions);
-  const oltIds = Array.from({ length: OLTS }, (_, i) => inventory.createOlt({ name: `OLT-${i + 1}`, model: 'ZTE C320', host: '', description: '' }).id);
-  inventory.insertOnus((function* () {
-    for (let i = 1; i <= ONUS; i++) {
-      const k = Math.floor((i - 1) / OLTS);
-      yield { oltId: oltIds[(i - 1) % OLTS]!, shelf: 0, slot: Math.floor(k / 2048), port: Math.floor(k / 128) % 16, number: k % 128, name: `Subscriber ${i}`, mac: benchMac(i), sn: benchSn(i), description: '' };
-    }
-  })(), new Date());
-  bench.app.db.$client.pragma('optimize');
+  const oltIds = seedBenchOnus(bench.app, ONUS, OLTS);
   process.send!({ baseUrl: bench.baseUrl, cookie: bench.cookie, oltIds } satisfies Served);
   process.once('disconnect', () => void bench.close().then(() => process.exit(0)));
 } else {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ADMIN_PASSWORD, buildTestApp } from '../helpers/app.js';
-import { launchBrowser, listen, signInWithPassword } from '../helpers/browser.js';
+import { launchBrowser, listen, signInWithPassword, collectPageErrors } from '../helpers/browser.js';
 
 t.test('an admin generates a key, copies it, calls the API with it and deletes it', async (t) => {
   const app = await buildTestApp(t);
@@ -9,9 +9,7 @@ t.test('an admin generates a key, copies it, calls the API with it and deletes i
   const context = await browser.newContext();
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectPageErrors(page);
   page.on('dialog', (dialog) => void dialog.accept());
 
   await signInWithPassword(page, baseUrl, 'admin', ADMIN_PASSWORD);

@@ -25,7 +25,7 @@ t.test('CRC-32 matches zlib (where this Node has zlib.crc32) and the standard ch
   t.equal(crc32('123456789'), 0xcbf43926, 'the CRC-32 check value');
   t.equal(crc32(''), 0);
   const zlibCrc32 = (zlib as unknown as { crc32?: (data: string) => number }).crc32;
-  if (typeof zlibCrc32 !== 'function') return t.skip('zlib.crc32 needs Node 20.15');
+  if (typeof zlibCrc32 !== 'function') return t.comment('zlib.crc32 needs Node 20.15');
   fc.assert(fc.property(fc.string({ maxLength: 80 }), (text) => crc32(text) === zlibCrc32(text)));
 });
 

@@ -1,15 +1,13 @@
 import t from 'tap';
 import { ADMIN_PASSWORD, buildTestApp } from '../helpers/app.js';
-import { launchBrowser, listen, signInWithPassword } from '../helpers/browser.js';
+import { launchBrowser, listen, signInWithPassword, collectPageErrors } from '../helpers/browser.js';
 
 t.test('an admin signs in and flips a switch in place with htmx', async (t) => {
   const app = await buildTestApp(t);
   const baseUrl = await listen(app);
   const browser = await launchBrowser(t);
   const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectPageErrors(page);
 
   await signInWithPassword(page, baseUrl, 'admin', ADMIN_PASSWORD);
   await page.getByRole('link', { name: 'Integration' }).click();

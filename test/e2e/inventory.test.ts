@@ -1,16 +1,13 @@
 import t from 'tap';
 import { ADMIN_PASSWORD, buildTestApp } from '../helpers/app.js';
-import { launchBrowser, listen, signInWithPassword } from '../helpers/browser.js';
+import { launchBrowser, listen, signInWithPassword, collectPageErrors } from '../helpers/browser.js';
 
 t.test('a user adds an OLT, imports a small CSV, searches and opens an ONU page', async (t) => {
   const app = await buildTestApp(t);
   const baseUrl = await listen(app);
   const browser = await launchBrowser(t);
   const page = await browser.newPage();
-  const errors: string[] = [];
-  // Refused forms answer 400/422 on purpose, which the console reports as failed loads.
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectPageErrors(page, { allowFailedLoads: true });
   await signInWithPassword(page, baseUrl, 'admin', ADMIN_PASSWORD);
 
   // Add an OLT; a first try without a model is refused in place by htmx.

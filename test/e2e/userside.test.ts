@@ -2,7 +2,7 @@ import t from 'tap';
 import { seedDemoInventory } from '../../scripts/seed-demo.js';
 import { startFakeUserSide } from '../fakes/userside.js';
 import { ADMIN_PASSWORD, buildTestApp } from '../helpers/app.js';
-import { launchBrowser, listen, signInWithPassword } from '../helpers/browser.js';
+import { launchBrowser, listen, signInWithPassword, collectPageErrors } from '../helpers/browser.js';
 
 t.test('an admin configures UserSide, tests the connection, imports, watches the progress and sees the customer on an ONU', async (t) => {
   const fake = await startFakeUserSide({ customers: 200, latencyMs: 20 });
@@ -13,9 +13,7 @@ t.test('an admin configures UserSide, tests the connection, imports, watches the
   const baseUrl = await listen(app);
   const browser = await launchBrowser(t);
   const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectPageErrors(page, { allowFailedLoads: true });
   await signInWithPassword(page, baseUrl, 'admin', ADMIN_PASSWORD);
 
   await page.goto(`${baseUrl}/settings/integration`);

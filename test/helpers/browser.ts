@@ -33,3 +33,16 @@ export async function signInWithPassword(page: Page, baseUrl: string, username: 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }
+
+/**
+ * Collects the page's script errors (and console errors) into the returned list.
+ * `allowFailedLoads`: refused forms answer 4xx on purpose, which the console reports as failed loads.
+ */
+export function collectPageErrors(page: Page, { allowFailedLoads = false } = {}): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !(allowFailedLoads && m.text().startsWith('Failed to load resource'))) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}

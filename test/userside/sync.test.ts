@@ -102,7 +102,7 @@ t.test('a re-run writes only the rows that changed; the snapshot keeps the run t
   t.match(third, { status: 'succeeded', customersTotal: 8, onusLinked: 8, onusChanged: 0, onusUnlinked: 2 });
   t.equal(storedRows(app).length, 8);
   t.ok((storedRows(app) as { run_id: number }[]).every((row) => row.run_id === first.id), 'unchanged rows still carry the first run');
-  t.equal(app.db.$client.prepare('select count(*) as n from userside_staging').get().n, 0, 'staging emptied');
+  t.equal(app.db.$client.prepare('select count(*) from userside_staging').pluck().get(), 0, 'staging emptied');
 });
 
 t.test('every response style and container shape gives the same snapshot', async (t) => {
@@ -145,7 +145,7 @@ t.test('a failing run keeps the last good snapshot and says why it failed', asyn
   }
   const midway = createUserSideRepository(app.db).listRuns(10).find((r) => r.error?.includes('HTTP 500'))!;
   t.ok(midway.customersFetched > 0 && midway.customersFetched < 6, `it failed mid-way (${midway.customersFetched} of 6 fetched)`);
-  t.equal(app.db.$client.prepare('select count(*) as n from userside_staging').get().n, 0, 'staging emptied');
+  t.equal(app.db.$client.prepare('select count(*) from userside_staging').pluck().get(), 0, 'staging emptied');
 
   // The ONU page still shows the last good data, synced at the last good run.
   const page = (await admin.get(`/onus/${(snapshot[9] as { onu_id: number }).onu_id}`)).body;
