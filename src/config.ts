@@ -19,11 +19,13 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /** Parses and checks the environment once; throws ConfigError naming the variable at fault. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = parsePort(env.PORT ?? '3000');
   return {
-    port: parsePort(env.PORT ?? '3000'),
+    port,
     host: parseHost(env.HOST ?? '127.0.0.1'),
     dataDir: path.resolve(nonEmpty('DATA_DIR', env.DATA_DIR ?? './data')),
-    publicUrl: parseHttpUrl('PUBLIC_URL', env.PUBLIC_URL ?? 'http://localhost:3000'),
+    // Without PUBLIC_URL the app is where it listens (PORT=0, a free port, has no address to name in advance).
+    publicUrl: parseHttpUrl('PUBLIC_URL', env.PUBLIC_URL ?? `http://localhost:${port || 3000}`),
     trustProxy: parseTrustProxy(env.TRUST_PROXY ?? ''),
     adminPassword: parseAdminPassword(env.ADMIN_PASSWORD),
     googleIssuerUrl: parseIssuerUrl(env.GOOGLE_ISSUER_URL ?? 'https://accounts.google.com'),

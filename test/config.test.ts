@@ -8,6 +8,7 @@ t.test('defaults of product.md', async (t) => {
   t.equal(c.port, 3000);
   t.equal(c.host, '127.0.0.1');
   t.equal(c.publicUrl.href, 'http://localhost:3000/');
+  t.equal(loadConfig({ PORT: '8080' }).publicUrl.href, 'http://localhost:8080/', 'PUBLIC_URL follows PORT unless set');
   t.same(c.trustProxy, []);
   t.equal(c.googleIssuerUrl.origin, 'https://accounts.google.com');
   t.equal(c.logLevel, 'info');

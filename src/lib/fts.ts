@@ -15,6 +15,10 @@ export function ftsPhrase(text: string): string | null {
 
 /** Whether a MATCH expression finds fewer than SPARSE_MATCHES rows of `table`. */
 export function createSparseCheck(client: Database.Database, table: string): (match: string) => boolean {
-  const count = client.prepare<[string], number>(`select count(*) from (select 1 from ${table} where ${table} match ? limit ${SPARSE_MATCHES})`).pluck();
-  return (match) => count.get(match)! < SPARSE_MATCHES;
+  // Prepared on first use: most requests that build a repository never search.
+  let count: Database.Statement<[string], number> | undefined;
+  return (match) => {
+    count ??= client.prepare<[string], number>(`select count(*) from (select 1 from ${table} where ${table} match ? limit ${SPARSE_MATCHES})`).pluck();
+    return count.get(match)! < SPARSE_MATCHES;
+  };
 }
