@@ -1,5 +1,5 @@
 import fastifyFormbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { ensureFirstAdmin } from './accounts/first-admin.js';
 import { loginRoutes } from './accounts/login-routes.js';
@@ -56,6 +56,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: answerRouterError as FastifyServerOptions['frameworkErrors'],
   });
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   const db = openDatabase(config.dataDir);
@@ -99,4 +100,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(userSideFeature, deps.userSide ?? {});
   await app.register(externalApi, { prefix: '/api', rateLimitPerMinute: deps.apiRateLimitPerMinute });
   return app;
+}
+
+/**
+ * The router's own refusals (a path part over maxParamLength, broken
+ * percent-encoding) come before any hook or handler: answered here, in the
+ * API's error shape under /api/.
+ */
+function answerRouterError(_error: Error, request: FastifyRequest, reply: FastifyReply) {
+  const message = 'This address is not valid.';
+  if (request.url.startsWith('/api/')) return reply.code(400).send({ error: { code: 'invalid_request', message: `path: ${message}` } });
+  return reply.code(400).type('text/plain; charset=utf-8').send(message);
 }

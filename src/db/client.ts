@@ -19,6 +19,8 @@ export function openDatabase(dataDir: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // LIKE folds ASCII letters only; searches in other scripts (Cyrillic customer names) compare casefold() of both sides.
+  sqlite.function('casefold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: projectPath('migrations') });
   return db as Db;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { recordEvent } from '../events/record.js';
 import { cardHead, renderIntegrationPage } from '../integrations/routes.js';
-import { formString, type FormBody } from '../lib/form.js';
+import { formString, formStrings, type FormBody } from '../lib/form.js';
 import { googleCard, googleCardData, type GoogleCardView } from './card.js';
 import { parseGoogleForm, validateGoogleForm } from './card-form.js';
 import { beginGoogleRoundTrip } from './round-trip.js';
@@ -36,11 +36,13 @@ export async function googleCardRoutes(app: FastifyInstance) {
   app.post('/settings/integration/google', admin, async function saveGoogleSettings(request, reply) {
     const body = request.body as FormBody;
     const form = parseGoogleForm(body);
-    const removed = formString(body, 'removeDomain');
-    if (formString(body, 'addDomain') || removed) {
+    const removing = body && typeof body === 'object' && 'removeDomain' in body;
+    if (formString(body, 'addDomain') || removing) {
       // Without JavaScript "Add domain" and "Remove" post the form: it comes back as typed, a row more or less, unsaved.
-      const domains = removed ? form.domains.filter((domain, i) => domain !== removed || form.domains.indexOf(removed) !== i) : form.domains;
-      const view: GoogleCardView = { clientId: form.clientId, domains, emptyRows: removed ? 1 : 2 };
+      const rows = formStrings(body, 'domains');
+      const row = formString(body, 'removeDomain');
+      if (/^\d{1,3}$/.test(row)) rows.splice(Number(row), 1);
+      const view: GoogleCardView = { clientId: form.clientId, domains: rows.filter((domain) => domain !== ''), emptyRows: removing ? 1 : 2 };
       if (request.isHtmx) return renderCardBody(reply, view);
       return renderIntegrationPage(app, request, reply, { google: googleCardData(app, view) });
     }

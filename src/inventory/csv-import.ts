@@ -1,7 +1,8 @@
 // The ONU CSV import: the whole file is checked before anything is written,
-// and then every line goes in at once (repository.insertOnus, one transaction).
+// the good lines staged (import-staging.ts), then all of them go in at once.
 import { CsvError, type CsvRecord } from './csv.js';
-import { formatPosition, parseOnuInput, type OnuInput } from './onu-input.js';
+import { formatPosition, parseOnuInput } from './onu-input.js';
+import type { ClaimKind, ImportStaging } from './import-staging.js';
 import type { InventoryRepository, Olt } from './repository.js';
 
 export const IMPORT_COLUMNS = ['olt', 'shelf', 'slot', 'port', 'number', 'name', 'mac', 'sn', 'description'] as const;
@@ -19,8 +20,6 @@ export interface ImportProblem {
 export interface ImportCheck {
   /** Data lines read (the header and blank lines aside). */
   lines: number;
-  /** Every ONU of the file, in order; empty when a problem was found (nothing will be written). */
-  rows: OnuInput[];
   /** The first MAX_LISTED_PROBLEMS bad lines, in file order. */
   problems: ImportProblem[];
   problemCount: number;
@@ -28,17 +27,29 @@ export interface ImportCheck {
 
 type Lookups = ReturnType<InventoryRepository['onuLookups']>;
 
-/** Reads every record and reports each bad line with its number and reasons. */
-export async function checkOnuImport(records: AsyncIterable<CsvRecord>, olts: Pick<Olt, 'id' | 'name'>[], lookups: Lookups): Promise<ImportCheck> {
-  const check: ImportCheck = { lines: 0, rows: [], problems: [], problemCount: 0 };
+const BATCH_LINES = 500;
+
+/**
+ * Reads every record and reports each bad line with its number and reasons;
+ * while no line is bad, the good ones are staged for the insert.
+ */
+export async function checkOnuImport(records: AsyncIterable<CsvRecord>, olts: Pick<Olt, 'id' | 'name'>[], lookups: Lookups, staging: ImportStaging): Promise<ImportCheck> {
+  const check: ImportCheck = { lines: 0, problems: [], problemCount: 0 };
   const report = (line: number, reason: string) => {
     check.problemCount++;
     if (check.problems.length < MAX_LISTED_PROBLEMS) check.problems.push({ line, reason });
-    check.rows = [];
   };
   const oltsByName = new Map(olts.map((olt) => [olt.name.toLowerCase(), olt]));
-  const seen = { mac: new Map<string, number>(), sn: new Map<string, number>(), position: new Map<string, number>() };
   let columns: (Column | null)[] | undefined;
+  let batch: CsvRecord[] = [];
+  // Lines are checked a batch at a time, synchronously, so each batch's staging is one transaction.
+  const checkBatch = () => staging.inTransaction(() => {
+    for (const record of batch) {
+      const reasons = checkLine(record, columns!, oltsByName, staging, lookups);
+      if (reasons.length) report(record.line, reasons.join('; '));
+    }
+    batch = [];
+  });
 
   try {
     for await (const record of records) {
@@ -53,9 +64,10 @@ export async function checkOnuImport(records: AsyncIterable<CsvRecord>, olts: Pi
       }
       if (record.fields.every((field) => field.trim() === '')) continue;
       check.lines++;
-      const reasons = checkLine(record, columns, oltsByName, seen, lookups, check.problemCount === 0 ? check.rows : null);
-      if (reasons.length) report(record.line, reasons.join('; '));
+      batch.push(record);
+      if (batch.length >= BATCH_LINES) checkBatch();
     }
+    if (columns) checkBatch();
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     report(error.line, `the file cannot be read: ${error.message}`);
@@ -90,9 +102,8 @@ function checkLine(
   record: CsvRecord,
   columns: (Column | null)[],
   oltsByName: Map<string, Pick<Olt, 'id' | 'name'>>,
-  seen: { mac: Map<string, number>; sn: Map<string, number>; position: Map<string, number> },
+  staging: ImportStaging,
   lookups: Lookups,
-  rows: OnuInput[] | null,
 ): string[] {
   if (record.fields.length !== columns.length) {
     return [`has ${record.fields.length} fields, the header has ${columns.length}`];
@@ -121,19 +132,15 @@ function checkLine(
   const onu = parsed.value;
   const position = formatPosition(onu);
   const positionKey = `${onu.oltId}/${position}`;
-  const alsoOn = (map: Map<string, number>, key: string) => {
-    const line = map.get(key);
-    if (line === undefined) map.set(key, record.line);
-    return line;
-  };
-  const samePositionLine = alsoOn(seen.position, positionKey);
+  const alsoOn = (kind: ClaimKind, key: string) => staging.claim(kind, key, record.line);
+  const samePositionLine = alsoOn('position', positionKey);
   if (samePositionLine !== undefined) reasons.push(`duplicate position ${position} on OLT "${olt.name}" (also on line ${samePositionLine})`);
   else {
     const taken = lookups.idAtPosition(onu);
     if (taken !== undefined) reasons.push(`position ${position} on OLT "${olt.name}" is taken by ONU #${taken}`);
   }
   if (onu.mac) {
-    const line = alsoOn(seen.mac, onu.mac);
+    const line = alsoOn('mac', onu.mac);
     if (line !== undefined) reasons.push(`duplicate MAC ${onu.mac} (also on line ${line})`);
     else {
       const owner = lookups.idWithMac(onu.mac);
@@ -141,14 +148,14 @@ function checkLine(
     }
   }
   if (onu.sn) {
-    const line = alsoOn(seen.sn, onu.sn);
+    const line = alsoOn('sn', onu.sn);
     if (line !== undefined) reasons.push(`duplicate serial number ${onu.sn} (also on line ${line})`);
     else {
       const owner = lookups.idWithSn(onu.sn);
       if (owner !== undefined) reasons.push(`serial number ${onu.sn} belongs to ONU #${owner}`);
     }
   }
-  if (!reasons.length) rows?.push(onu);
+  if (!reasons.length) staging.add(record.line, onu);
   return reasons;
 }
 

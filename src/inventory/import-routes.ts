@@ -1,9 +1,10 @@
-import fastifyMultipart from '@fastify/multipart';
+import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { recordEvent } from '../events/record.js';
 import { checkOnuImport, IMPORT_COLUMNS, type ImportCheck } from './csv-import.js';
+import { createImportStaging, type ImportStaging } from './import-staging.js';
 import { readCsvRecords, toCsvLine } from './csv.js';
 import { onuListQuery, type OnuListQuery } from './onu-list-query.js';
 import { createInventoryRepository, type InventoryRepository } from './repository.js';
@@ -51,15 +52,26 @@ export async function importRoutes(app: FastifyInstance) {
       return refuse(400, '', 'Choose a CSV file to upload.');
     }
     const fileName = part.filename.slice(0, 200);
+    const staging = createImportStaging(app.db);
+    try {
+      return await checkAndImport(request, reply, part, fileName, staging);
+    } finally {
+      staging.drop();
+    }
+  });
+
+  async function checkAndImport(request: FastifyRequest, reply: FastifyReply, part: MultipartFile, fileName: string, staging: ImportStaging) {
+    const refuse = (status: number, message: string, check: ImportCheck | null = null) =>
+      renderImport(request, reply.code(status), { fileName, message, check });
     let check: ImportCheck;
     try {
-      check = await checkOnuImport(readCsvRecords(part.file.iterator({ destroyOnReturn: false })), inventory.listOltChoices(), inventory.onuLookups());
+      check = await checkOnuImport(readCsvRecords(part.file.iterator({ destroyOnReturn: false })), inventory.listOltChoices(), inventory.onuLookups(), staging);
       await drain(part.file);
     } catch (err) {
       if (!isUploadError(err)) throw err;
-      return refuse(400, fileName, 'The upload was cut short: nothing was imported. Upload the file again.');
+      return refuse(400, 'The upload was cut short: nothing was imported. Upload the file again.');
     }
-    if (part.file.truncated) return refuse(413, fileName, `The file is larger than ${MAX_UPLOAD_MB} MB; split it into smaller files.`);
+    if (part.file.truncated) return refuse(413, `The file is larger than ${MAX_UPLOAD_MB} MB; split it into smaller files.`);
 
     if (check.problemCount > 0) {
       recordEvent(app.db, {
@@ -67,17 +79,17 @@ export async function importRoutes(app: FastifyInstance) {
         message: `Refused the import of "${fileName}": ${check.problemCount} bad line${check.problemCount === 1 ? '' : 's'} of ${check.lines}`,
       }, app.now());
       const many = check.problemCount === 1 ? '1 line is' : `${check.problemCount} lines are`;
-      return refuse(422, fileName, `Nothing was imported: ${many} not right. Fix ${check.problemCount === 1 ? 'it' : 'them'} and upload the file again.`, check);
+      return refuse(422, `Nothing was imported: ${many} not right. Fix ${check.problemCount === 1 ? 'it' : 'them'} and upload the file again.`, check);
     }
-    const imported = insertChecked(inventory, check, app.now());
+    const imported = insertStaged(staging, app.now());
     if (imported === null) {
-      return refuse(409, fileName, 'Nothing was imported: the inventory changed while the file was being checked. Upload the file again.');
+      return refuse(409, 'Nothing was imported: the inventory changed while the file was being checked. Upload the file again.');
     }
     recordEvent(app.db, { kind: 'onu.imported', actor: request.actor(), ip: request.ip, message: `Imported ${imported} ONU${imported === 1 ? '' : 's'} from "${fileName}" (${check.lines} lines)` }, app.now());
     reply.flash('success', `Imported ${imported} ONU${imported === 1 ? '' : 's'} from "${fileName}".`);
     if (request.isHtmx) return reply.header('HX-Redirect', '/onus').code(204).send();
     return reply.redirect('/onus');
-  });
+  }
 
   app.get('/onus/import/template.csv', async function downloadImportTemplate(_request, reply) {
     const olt = inventory.listOltChoices()[0]?.name ?? 'OLT-1';
@@ -108,9 +120,10 @@ async function* exportLines(inventory: InventoryRepository, query: OnuListQuery)
 }
 
 /** Writes every checked ONU in one transaction; null when the database refused (a concurrent change). */
-function insertChecked(inventory: InventoryRepository, check: ImportCheck, at: Date): number | null {
+// Another write may have taken a position, MAC or serial since the check: then nothing goes in.
+function insertStaged(staging: ImportStaging, at: Date): number | null {
   try {
-    return inventory.insertOnus(check.rows, at);
+    return staging.insertAll(at);
   } catch (error) {
     if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) return null;
     throw error;

@@ -1,7 +1,7 @@
 import { and, asc, eq, getTableColumns, gt, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { olts, onus } from '../db/schema.js';
-import { createSparseCheck, ftsPhrase } from '../lib/fts.js';
+import { createSparseCheck, ftsPhrase, needsCasefold } from '../lib/fts.js';
 import { normalizeSn, partialMacPattern } from '../lib/mac-sn.js';
 import type { OltInput, OnuInput } from './onu-input.js';
 
@@ -52,7 +52,9 @@ export function createInventoryRepository(db: Db, searchExtensions: OnuSearchExt
     const snText = term.toUpperCase().replace(/[\s-]/g, '');
     const mac = partialMacPattern(term);
     const scan = or(
-      sql`${onus.name} like ${`%${escapeLike(term)}%`} escape '\\'`,
+      needsCasefold(term)
+        ? sql`casefold(${onus.name}) like ${`%${escapeLike(term.toLowerCase())}%`} escape '\\'`
+        : sql`${onus.name} like ${`%${escapeLike(term)}%`} escape '\\'`,
       sql`${onus.sn} like ${`%${escapeLike(snText)}%`} escape '\\'`,
       mac ? like(onus.mac, `%${mac}%`) : undefined,
     )!;
@@ -65,7 +67,8 @@ export function createInventoryRepository(db: Db, searchExtensions: OnuSearchExt
 
   // Index lookups when every source has few matches, else one walk checking each row against all of them.
   function searchCondition(search: string): SQL | undefined {
-    const text = search.trim();
+    // A NUL means nothing in a search, and SQLite would read the term only up to it.
+    const text = search.replace(/\0/g, '').trim();
     if (!text) return undefined;
     const sources = [onuSource(text), ...searchExtensions.map((extend) => extend({ text, likePattern: `%${escapeLike(text)}%` }))];
     const lookups = sources.map((source) => source.lookup);

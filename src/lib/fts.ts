@@ -9,7 +9,8 @@ export const SPARSE_MATCHES = 2000;
 
 /** `text` as an FTS5 phrase (a substring for the trigram tokenizer), or null when shorter than a trigram. */
 export function ftsPhrase(text: string): string | null {
-  if ([...text].length < 3) return null;
+  // FTS5 reads a query string only up to a NUL: such a term is left to the row-by-row walk.
+  if ([...text].length < 3 || text.includes('\0')) return null;
   return `"${text.replace(/"/g, '""')}"`;
 }
 
@@ -21,4 +22,9 @@ export function createSparseCheck(client: Database.Database, table: string): (ma
     count ??= client.prepare<[string], number>(`select count(*) from (select 1 from ${table} where ${table} match ? limit ${SPARSE_MATCHES})`).pluck();
     return count.get(match)! < SPARSE_MATCHES;
   };
+}
+
+/** Whether a term has letters LIKE cannot fold: then both sides of the comparison go through casefold(). */
+export function needsCasefold(text: string): boolean {
+  return /[^\x00-\x7f]/.test(text);
 }

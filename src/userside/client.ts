@@ -437,9 +437,13 @@ function mentionsKey(text: string): boolean {
   return /\bkey\b|api[_ -]?key|apikey|ключ/i.test(text);
 }
 
-/** The refusal of a call by UserSide itself (as opposed to a network failure or a wrong key). */
+/**
+ * The refusal of a call by UserSide itself (as opposed to a network failure, a
+ * wrong key, or a server in trouble: a 5xx is never read as "no such customer").
+ */
 function isServerRefusal(err: unknown): err is UserSideError {
-  return err instanceof UserSideError && err.serverError !== undefined && err.kind !== 'key-rejected';
+  return err instanceof UserSideError && err.serverError !== undefined && err.kind !== 'key-rejected'
+    && (err.status === undefined || err.status < 500);
 }
 
 const TLS_REASONS: Record<string, string> = {

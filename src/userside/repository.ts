@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { onus, userSideCustomers, userSideRuns } from '../db/schema.js';
 import type { SearchSource, SearchTerm } from '../inventory/repository.js';
-import { createSparseCheck, ftsPhrase } from '../lib/fts.js';
+import { createSparseCheck, ftsPhrase, needsCasefold } from '../lib/fts.js';
 import type { CustomerSnapshot } from './customer.js';
 
 export type RunRow = typeof userSideRuns.$inferSelect;
@@ -144,9 +144,11 @@ export function createUserSideRepository(db: Db) {
     },
     /** ONUs whose linked customer's name or login contains the term. */
     searchByCustomer(term: SearchTerm): SearchSource {
-      const { likePattern } = term;
+      const fold = needsCasefold(term.text);
+      const pattern = fold ? term.likePattern.toLowerCase() : term.likePattern;
+      const column = (c: typeof userSideCustomers.name | typeof userSideCustomers.login) => (fold ? sql`casefold(${c})` : sql`${c}`);
       const scan = sql`exists (select 1 from ${userSideCustomers} where ${userSideCustomers.onuId} = ${onus.id}
-        and (${userSideCustomers.name} like ${likePattern} escape '\\' or ${userSideCustomers.login} like ${likePattern} escape '\\'))`;
+        and (${column(userSideCustomers.name)} like ${pattern} escape '\\' or ${column(userSideCustomers.login)} like ${pattern} escape '\\'))`;
       const phrase = ftsPhrase(term.text);
       if (!phrase || !fewCustomersMatch(phrase)) return { scan, lookup: null };
       return { scan, lookup: sql`${onus.id} in (select rowid from userside_customers_search where userside_customers_search match ${phrase})` };

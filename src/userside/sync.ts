@@ -48,6 +48,7 @@ export async function runUserSideSync(input: UserSideRunInput): Promise<UserSide
   repository.updateProgress(runId, progress);
 
   const stager = repository.stager();
+  let customersWithKeys = 0;
   const names = { tariffs, groups };
   for await (const batch of client.customerBatches(ids)) {
     checkStopped();
@@ -56,6 +57,7 @@ export async function runUserSideSync(input: UserSideRunInput): Promise<UserSide
         const customer = parseCustomer(raw, names);
         if (!customer) continue;
         const keys = linkKeys(raw, snFieldId);
+        if (keys.macs.length || keys.sns.length) customersWithKeys++;
         // One customer reaching one ONU through both its MAC and its serial is one link.
         const linked = new Set<number>();
         for (const mac of keys.macs) {
@@ -82,6 +84,9 @@ export async function runUserSideSync(input: UserSideRunInput): Promise<UserSide
   // An empty answer where customers were linked is far likelier a broken server than a billing emptied overnight.
   if (progress.customersFetched === 0 && repository.linkedOnuCount() > 0) {
     throw new UserSideError('not-userside', 'UserSide returned no customers while ONUs are linked to some: the stored customer data was kept');
+  }
+  if (customersWithKeys === 0 && repository.linkedOnuCount() > 0) {
+    throw new UserSideError('not-userside', 'UserSide returned customers without any MAC or serial number while ONUs are linked to some: the stored customer data was kept');
   }
   const conflictExamples = repository.stagedConflicts(CONFLICT_EXAMPLES);
   const swapped = repository.swapInStaged(runId, input.now());

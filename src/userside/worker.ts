@@ -41,6 +41,14 @@ export function createUserSideWorker(app: FastifyInstance, options: UserSideWork
     return `UserSide ${runTypeLabel(run.type).toLowerCase()} #${run.id}`;
   }
 
+  function writeOrLog(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      app.log.error({ err }, 'UserSide: could not record the end of a run');
+    }
+  }
+
   async function execute(run: RunRow, abort: AbortController, settings: { apiUrl: string; apiKey: string; snFieldId: number | null }): Promise<RunRow> {
     const client = createUserSideClient({ ...options.client, apiUrl: settings.apiUrl, apiKey: settings.apiKey });
     const closeClient = () => void client.close();
@@ -57,14 +65,17 @@ export function createUserSideWorker(app: FastifyInstance, options: UserSideWork
       const reason = interrupted ? STOPPED_BY_SHUTDOWN : failureReason(err);
       if (!interrupted && !(err instanceof UserSideError)) app.log.error({ err }, `${describe(run)} failed`);
       else app.log.warn(`${describe(run)} ${interrupted ? 'interrupted' : 'failed'}: ${reason}`);
-      repository.finishRun(run.id, { status: interrupted ? 'interrupted' : 'failed', error: reason, finishedAt: app.now() });
-      recordEvent(app.db, { kind: 'userside.run', actor: SYSTEM_ACTOR, message: `${describe(run)} ${interrupted ? 'interrupted' : 'failed'}: ${reason}` }, app.now());
+      // On a full disk these writes fail too: the run then stays "running" until the next start marks it interrupted.
+      writeOrLog(() => {
+        repository.finishRun(run.id, { status: interrupted ? 'interrupted' : 'failed', error: reason, finishedAt: app.now() });
+        recordEvent(app.db, { kind: 'userside.run', actor: SYSTEM_ACTOR, message: `${describe(run)} ${interrupted ? 'interrupted' : 'failed'}: ${reason}` }, app.now());
+      });
     } finally {
       abort.signal.removeEventListener('abort', closeClient);
       await client.close();
-      repository.clearStaging();
+      writeOrLog(() => repository.clearStaging());
     }
-    return repository.findRun(run.id)!;
+    return repository.findRun(run.id) ?? run;
   }
 
   function start(trigger: RunTrigger, actor: Actor, ip?: string): StartResult {
@@ -72,10 +83,16 @@ export function createUserSideWorker(app: FastifyInstance, options: UserSideWork
     if (!userSideState(app).enabled) return { ok: false, reason: INTEGRATION_OFF };
     const active = activeUserSide(app);
     if (!active) return { ok: false, reason: NOT_CONFIGURED_YET };
+    // Nothing runs in this process now: a run still marked running is one whose end could not be written.
+    repository.interruptAbandonedRuns(app.now(), ABANDONED);
     const run = repository.createRun({ type: active.settings.type, trigger, actorName: actor.name, startedAt: app.now() });
     recordEvent(app.db, { kind: 'userside.run', actor, message: `Started ${describe(run)} (${trigger})`, ip }, app.now());
     const abort = new AbortController();
     const done = execute(run, abort, { apiUrl: active.settings.apiUrl, apiKey: active.apiKey, snFieldId: active.settings.snFieldId })
+      .catch((err: unknown) => {
+        app.log.error({ err }, `${describe(run)}: unexpected failure`);
+        return run;
+      })
       .finally(() => {
         current = null;
       });

@@ -17,6 +17,8 @@ export interface FakeUserSideOptions {
   refusedIds: number[];
   /** `get_customers_id` answers OK with neither `data` nor `list` */
   idListMissing: boolean;
+  /** customers come without ip_mac and additional_data (an installation that lost them, or a broken answer) */
+  withoutLinks: boolean;
   apiKey: string;
   /** delay before each answer */
   latencyMs: number;
@@ -61,6 +63,7 @@ const DEFAULTS: FakeUserSideOptions = {
   batch: true,
   refusedIds: [],
   idListMissing: false,
+  withoutLinks: false,
   apiKey: 'fake-userside-key-1234567890',
   latencyMs: 0,
   failAfter: null,
@@ -167,11 +170,11 @@ function answerFor(query: URLSearchParams, options: FakeUserSideOptions): string
       const ids = (query.get('customer_id') ?? '').split(',').map(Number);
       const known = ids.filter((id) => Number.isInteger(id) && id >= 1 && id <= options.customers && !options.refusedIds.includes(id));
       if (ids.length === 1) {
-        return known.length === 1 ? okWithData(fakeCustomerJson(known[0], options.containers)) : error('Customer not found');
+        return known.length === 1 ? okWithData(fakeCustomerJson(known[0], options.containers, !options.withoutLinks)) : error('Customer not found');
       }
       if (!options.batch) return error('Wrong customer_id');
       if (options.batch === 'ignored') return okWithData('[]');
-      const customers = known.map((id) => [id, fakeCustomerJson(id, options.containers)] as const);
+      const customers = known.map((id) => [id, fakeCustomerJson(id, options.containers, !options.withoutLinks)] as const);
       return okWithData(
         options.containers === 'array'
           ? `[${customers.map(([, json]) => json).join(',')}]`
@@ -211,7 +214,7 @@ export function fakeCustomer(i: number, containers: 'object' | 'array' = 'object
  * JSON.stringify so that serving 100,000 customers stays quick; every value is
  * plain ASCII without quotes or backslashes, so nothing needs escaping.
  */
-function fakeCustomerJson(i: number, containers: 'object' | 'array'): string {
+function fakeCustomerJson(i: number, containers: 'object' | 'array', withLinks = true): string {
   const keyed = (items: [id: number, json: string][]) =>
     containers === 'array'
       ? `[${items.map(([, json]) => json).join(',')}]`
@@ -236,15 +239,15 @@ function fakeCustomerJson(i: number, containers: 'object' | 'array'): string {
 "email":[{"address":"user${i}@example.net","flag_main":0}],\
 "address":[{"type":"connect","house_id":${house},"apartment":{"full_name":"Main St ${house}, apt ${i}","number":"${i}","block":""},\
 "entrance":${1 + (i % 4)},"floor":${1 + (i % 9)}}],\
-"ip_mac":${keyed([
+"ip_mac":${keyed(withLinks ? [
     [2 * i, `{"ip":"${ip}","mac":"${spelledMac(mac, i)}"}`],
     [2 * i + 1, `{"ip":"${ip}","mac":"${spelledMac('06' + mac.slice(2), i + 1)}"}`],
-  ])},\
+  ] : [])},\
 "comment":"${i % 4 === 0 ? `Note for ${i}` : ''}","comment2":"",\
-"additional_data":${keyed([
+"additional_data":${keyed(withLinks ? [
     [3, `{"id":3,"value":"Building ${house}"}`],
     [FAKE_SN_FIELD_ID, `{"id":${FAKE_SN_FIELD_ID},"value":"${spelledSn(fakeSnFor(i), i)}"}`],
-  ])}}`;
+  ] : [])}}`;
 }
 
 function spelledMac(mac: string, i: number): string {

@@ -58,3 +58,37 @@ t.test('a full disk (SQLITE_FULL): an import and a UserSide run write nothing, t
   t.equal((await uploadCsv(admin, lines.join('\n'))).statusCode, 302, 'the import goes in once there is room');
   t.equal(count('onus'), 2200);
 });
+
+t.test('the database turning read-only in the middle of a run: the process carries on, the next run recovers', async (t) => {
+  const { userSideSetup, configureUserSide } = await import('../helpers/userside.js');
+  const lines: string[] = [];
+  const { app, fake, admin } = await userSideSetup(t, {
+    onus: 30,
+    fake: { customers: 30 },
+    app: {
+      userSide: { client: { batchSize: 5, concurrency: 1 } },
+      logger: { level: 'error', stream: new Writable({ write(c, _e, done) { lines.push(String(c)); done(); } }) },
+    },
+  });
+  await configureUserSide(admin, fake);
+  t.match(await app.userSide.runOnce('manual'), { ok: true, run: { status: 'succeeded' } });
+  const snapshot = app.db.$client.prepare('select * from userside_customers order by onu_id').all();
+
+  fake.setOptions({ latencyMs: 20, customers: 20 });
+  const started = app.userSide.start('manual', { id: 1, name: 'admin' });
+  t.ok(started.ok);
+  while (fake.requests < 8) await new Promise((resolve) => setTimeout(resolve, 5));
+  app.db.$client.pragma('query_only = ON');
+  await app.userSide.idle();
+  t.ok(lines.some((l) => l.includes('could not record the end of a run')), 'logged, not thrown');
+  t.equal(app.db.$client.prepare("select status from userside_runs order by id desc limit 1").pluck().get(), 'running', 'its end could not be written');
+  t.same(app.db.$client.prepare('select * from userside_customers order by onu_id').all(), snapshot, 'the stored data is intact');
+
+  app.db.$client.pragma('query_only = OFF');
+  fake.setOptions({ latencyMs: 0 });
+  const next = await app.userSide.runOnce('manual');
+  t.match(next, { ok: true, run: { status: 'succeeded', onusLinked: 20 } }, 'the next run works');
+  t.same(app.db.$client.prepare('select id, status from userside_runs order by id').all(), [
+    { id: 1, status: 'succeeded' }, { id: 2, status: 'interrupted' }, { id: 3, status: 'succeeded' },
+  ], 'and the stale one is marked interrupted');
+});

@@ -34,8 +34,12 @@ t.test('the Google card', async (t) => {
     t.equal(added.statusCode, 200);
     t.same([...added.body.matchAll(/name="domains"[^>]*value="([^"]*)"/g)].map((m) => m[1]), ['a.example.com', '', ''], 'the typed row and two empty ones');
     t.match(added.body, 'value="typed-id"');
-    const removed = await admin.post('/settings/integration/google', { clientId: 'typed-id', domains: ['a.example.com', 'b.example.com', ''], removeDomain: 'a.example.com' });
-    t.same([...removed.body.matchAll(/name="domains"[^>]*value="([^"]*)"/g)].map((m) => m[1]), ['b.example.com', '']);
+    t.match(added.body, /name="removeDomain" value="0"[\s\S]*name="removeDomain" value="1"/, 'each Remove names its row');
+    const removed = await admin.post('/settings/integration/google', { clientId: 'typed-id', domains: ['a.example.com', 'b.example.com', 'c.example.com', ''], removeDomain: '1' });
+    t.same([...removed.body.matchAll(/name="domains"[^>]*value="([^"]*)"/g)].map((m) => m[1]), ['a.example.com', 'c.example.com', '']);
+    const emptyRow = await admin.post('/settings/integration/google', { clientId: 'typed-id', domains: ['a.example.com', ''], removeDomain: '' });
+    t.equal(emptyRow.statusCode, 200, 'the Remove of a row added in place removes nothing else, saves nothing');
+    t.same([...emptyRow.body.matchAll(/name="domains"[^>]*value="([^"]*)"/g)].map((m) => m[1]), ['a.example.com', '']);
     t.equal(app.integrations.get('google').settings, null, 'nothing saved');
   });
 

@@ -106,6 +106,9 @@ t.test('unknown or malformed ONU addresses answer 404', async (t) => {
     t.equal((await c.get(url)).statusCode, 404, url);
   }
   t.equal((await c.post('/onus/5', EMPTY_ONU)).statusCode, 404);
+  const tooLong = await c.get(`/onus/${'9'.repeat(300)}`);
+  t.equal(tooLong.statusCode, 400, 'a path part the router refuses: a plain 400, never a 500');
+  t.equal(tooLong.body, 'This address is not valid.');
 });
 
 t.test('the ONU list: search by name, MAC (partial, any spelling) and serial, filter by OLT', async (t) => {

@@ -457,3 +457,18 @@ t.test('never more requests in flight than the concurrency', async (t) => {
   t.equal(customers.length, 40);
   t.ok(most <= 3, `at most 3 at once (saw ${most})`);
 });
+
+t.test('a 5xx with an ERROR body is a server in trouble, never "no such customer"', async (t) => {
+  const url = await rawServer(t, (req, res) => {
+    const ids = new URL(req.url!, 'http://x').searchParams.get('customer_id') ?? '';
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (ids.includes(',')) return send(200, { result: 'ERROR', error: 'Wrong customer_id' });
+    if (ids === '7') return send(503, { result: 'ERROR', error: 'Database is busy' });
+    send(200, { result: 'OK', data: { id: Number(ids), login: `user${ids}` } });
+  });
+  const us = client(t, { apiUrl: url });
+  await expectFailure(t, us.getCustomers(Array.from({ length: 100 }, (_, i) => i + 1)), 'http', /HTTP 503 Service Unavailable \(server says: Database is busy\)/);
+});

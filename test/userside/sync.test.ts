@@ -171,7 +171,9 @@ t.test('answers that would empty the links are refused; a list ignored falls bac
   t.match(await run(app), { status: 'failed', error: 'UserSide: the customer id list has an unexpected shape' }, 'no id list at all');
   fake.setOptions({ idListMissing: false, customers: 0 });
   t.match(await run(app), { status: 'failed', error: /returned no customers while ONUs are linked/ }, 'an empty base');
-  fake.setOptions({ customers: 10, batch: false, refusedIds: [2, 3, 4, 5, 6] });
+  fake.setOptions({ customers: 10, withoutLinks: true });
+  t.match(await run(app), { status: 'failed', error: /customers without any MAC or serial number while ONUs are linked/ }, 'customers without their MACs and serials');
+  fake.setOptions({ withoutLinks: false, batch: false, refusedIds: [2, 3, 4, 5, 6] });
   t.match(await run(app), { status: 'failed', error: /Customer not found/ }, 'half the customers refused: a failing server, not deletions');
   t.same(storedRows(app), snapshot, 'none of these touched the stored links');
 
