@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { recordEvent } from '../events/record.js';
 import { cardHead, renderIntegrationPage } from '../integrations/routes.js';
-import { formString, formStrings, type FormBody } from '../lib/form.js';
+import { formString, formStrings, type FieldErrors, type FormBody } from '../lib/form.js';
 import { googleCard, googleCardData, type GoogleCardView } from './card.js';
 import { parseGoogleForm, validateGoogleForm } from './card-form.js';
 import { beginGoogleRoundTrip } from './round-trip.js';
@@ -42,7 +42,8 @@ export async function googleCardRoutes(app: FastifyInstance) {
       const rows = formStrings(body, 'domains');
       const row = formString(body, 'removeDomain');
       if (/^\d{1,3}$/.test(row)) rows.splice(Number(row), 1);
-      const view: GoogleCardView = { clientId: form.clientId, domains: rows.filter((domain) => domain !== ''), emptyRows: removing ? 1 : 2 };
+      const errors: FieldErrors = form.apiKey ? { apiKey: 'Type the API key again: it is never sent back to the browser' } : {};
+      const view: GoogleCardView = { clientId: form.clientId, domains: rows.filter((domain) => domain !== ''), emptyRows: removing ? 1 : 2, errors };
       if (request.isHtmx) return renderCardBody(reply, view);
       return renderIntegrationPage(app, request, reply, { google: googleCardData(app, view) });
     }

@@ -54,7 +54,8 @@ function currentUser(request: FastifyRequest, users: ReturnType<typeof createUse
   const seenAt = session.get('seenAt') ?? 0;
   const user = users.findById(userId);
   if (!user || !user.active || user.sessionEpoch !== session.get('epoch') || now - seenAt > SESSION_IDLE_MS) {
-    // A fresh empty session rather than none: the sign-in form this request may render needs its CSRF secret kept.
+    // Emptied, not deleted: a deleted session's cookie is cleared at the end of this request, taking with it the
+    // CSRF secret of the sign-in form this request may render.
     session.regenerate();
     return null;
   }

@@ -67,13 +67,16 @@ export async function userSideCardRoutes(app: FastifyInstance, options: UserSide
     const target = 'apiUrl' in result && result.apiUrl ? result.apiUrl : form.apiUrl ? '(an invalid address)' : '(no address)';
     recordEvent(app.db, { kind: 'userside.test', actor: request.actor(), message: `Tested the UserSide connection to ${target}: ${result.message}`, ip: request.ip });
     if (request.isHtmx && !result.errors) return reply.fragment('settings/cards/userside-test-result', { result });
+    const errors = result.errors ?? {};
+    // Whenever the form comes back whole, the typed key does not (it is never sent to the browser).
+    if (form.apiKey && !errors.apiKey && (result.errors || !request.isHtmx)) errors.apiKey = 'Type the API key again: it is never sent back to the browser';
     if (request.isHtmx) {
       // A field at fault: the whole card comes back, with the message next to that field.
       reply.header('HX-Retarget', '#card-userside-body').header('HX-Reswap', 'innerHTML');
-      return renderCardBody(reply, { form, testResult: result, errors: result.errors });
+      return renderCardBody(reply, { form, testResult: result, errors });
     }
     // Without JavaScript the whole page comes back with what was typed, so nothing is lost.
-    return renderTyped(request, reply, { form, testResult: result, errors: result.errors });
+    return renderTyped(request, reply, { form, testResult: result, errors });
   });
 
   async function testTypedConnection(form: UserSideForm): Promise<ConnectionTestResult & { apiUrl?: string; errors?: Record<string, string> }> {

@@ -156,6 +156,7 @@ t.test('Test connection without JavaScript re-renders the page with the typed va
   t.equal(answer.statusCode, 200);
   t.match(answer.body, '<h1>Integration</h1>');
   t.match(answer.body, 'Connected: UserSide 3.18.5, 10 customers');
+  t.match(textOf(answer.body), 'Type the API key again: it is never sent back to the browser', 'the key field says why it is empty');
   t.match(answer.body, /value="sync" checked/);
   t.match(answer.body, 'value="30"');
   t.match(answer.body, 'value="12"');
