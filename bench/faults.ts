@@ -18,7 +18,7 @@ import { FAKE_SN_FIELD_ID, startFakeUserSide } from '../test/fakes/userside.js';
 
 const ONUS = Number(process.env.ONUS ?? 20_000);
 const KILLS = Number(process.env.KILLS ?? 10);
-const IMPORT_LINES = 40_000;
+const IMPORT_LINES = 150_000;
 const PASSWORD = 'faults-password-1';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'easypon-faults-'));
 const dbFile = path.join(dataDir, 'easypon.db');
@@ -135,7 +135,8 @@ try {
       started = performance.now();
       void session.request(`/onus/import?_csrf=${encodeURIComponent(session.csrf)}`, { method: 'POST', body: form }).catch(() => {});
     }
-    const delay = Math.round(50 + Math.random() * (during === 'sync' ? 4000 : 6000));
+    // Ranges about the length of a whole run and a whole import: some are killed early, some late, some finish.
+    const delay = Math.round(50 + Math.random() * (during === 'sync' ? 10_000 : 6000));
     await new Promise((resolve) => setTimeout(resolve, delay - (performance.now() - started)));
     await kill(child);
     const afterKill = state();

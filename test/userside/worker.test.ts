@@ -121,3 +121,17 @@ t.test('the External API lists runs and starts one: 202, then 409 while it runs 
   t.match((await admin.get('/events?kind=userside.run')).body, 'Started UserSide synchronization #1 (api)');
   t.match(app.db.$client.prepare("select actor_name, ip from events where message like 'Started%'").get(), { actor_name: 'api-key:test key', ip: '127.0.0.1' }, 'who and from where');
 });
+
+t.test('a tick that throws is logged and the scheduler carries on at the next one', async (t) => {
+  const { Writable } = await import('node:stream');
+  const lines: string[] = [];
+  const logger = { level: 'error', stream: new Writable({ write(c, _e, done) { lines.push(String(c)); done(); } }) };
+  const { app, fake, admin } = await userSideSetup(t, { app: { logger } });
+  await configureUserSide(admin, fake, { type: 'sync' });
+  app.db.$client.pragma('query_only = ON'); // the run cannot even be created
+  await t.resolves(app.userSide.tick(), 'the tick does not throw');
+  t.ok(lines.some((l) => l.includes('UserSide scheduler tick failed; trying again at the next one')), 'logged');
+  app.db.$client.pragma('query_only = OFF');
+  await app.userSide.tick();
+  t.match(createUserSideRepository(app.db).listRuns(5), [{ status: 'succeeded', trigger: 'schedule' }], 'the next tick runs');
+});
