@@ -119,8 +119,10 @@ async function* exportLines(inventory: InventoryRepository, query: OnuListQuery)
   }
 }
 
-/** Writes every checked ONU in one transaction; null when the database refused (a concurrent change). */
-// Another write may have taken a position, MAC or serial since the check: then nothing goes in.
+/**
+ * Writes every staged ONU in one transaction; null when the database refused:
+ * another write took a position, MAC or serial since the check.
+ */
 function insertStaged(staging: ImportStaging, at: Date): number | null {
   try {
     return staging.insertAll(at);
