@@ -33,15 +33,20 @@ export async function apiV1(app: FastifyInstance, options: ApiV1Options) {
   await app.register(userSideRunApiRoutes);
 }
 
-/** Fastify's validator drops unknown fields silently; a typo ("nmae") deserves a 400 naming it. */
+/**
+ * Fastify's validator drops unknown fields silently and turns null into "" or
+ * 0: a typo ("nmae") or a null where none is allowed deserves a 400 naming it.
+ */
 async function rejectUnknownBodyFields(request: FastifyRequest, reply: FastifyReply) {
-  const properties = (request.routeOptions.schema?.body as { properties?: Record<string, unknown> } | undefined)?.properties;
-  const body = request.body;
+  const properties = (request.routeOptions.schema?.body as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties;
+  const body = request.body as Record<string, unknown> | null;
   if (!properties || !body || typeof body !== 'object' || Array.isArray(body)) return;
   const unknown = Object.keys(body).find((field) => !Object.hasOwn(properties, field));
   if (unknown !== undefined) {
     return sendApiError(reply, 400, 'invalid_request', `${unknown}: is not a field of this request (fields: ${Object.keys(properties).join(', ')})`);
   }
+  const nulled = Object.keys(body).find((field) => body[field] === null && ![properties[field]!.type].flat().includes('null'));
+  if (nulled !== undefined) return sendApiError(reply, 400, 'invalid_request', `${nulled}: must not be null`);
 }
 
 /**
