@@ -11,7 +11,8 @@ const TAGS = ['OLTs'];
 
 /** /api/v1/olts: list and create. */
 export async function oltApiRoutes(app: FastifyInstance) {
-  const inventory = () => createInventoryRepository(app.db, app.inventoryExtensions.searchConditions);
+  // One for the app: it reads the extensions' search conditions when it searches, so later ones count too.
+  const inventory = createInventoryRepository(app.db, app.inventoryExtensions.searchConditions);
 
   app.get('/olts', {
     schema: {
@@ -24,7 +25,7 @@ export async function oltApiRoutes(app: FastifyInstance) {
       },
     },
   }, async function listOlts() {
-    return { items: inventory().listOlts().map((olt) => toOltJson(olt, olt.onuCount)) };
+    return { items: inventory.listOlts().map((olt) => toOltJson(olt, olt.onuCount)) };
   });
 
   app.post<{ Body: RawInput }>('/olts', {
@@ -38,10 +39,9 @@ export async function oltApiRoutes(app: FastifyInstance) {
   }, async function createOlt(request, reply) {
     const parsed = parseOltInput(request.body);
     if (!parsed.ok) return sendFieldErrors(reply, 400, parsed.errors);
-    const repository = inventory();
-    const sameName = repository.findOltByName(parsed.value.name);
+    const sameName = inventory.findOltByName(parsed.value.name);
     if (sameName) return sendFieldErrors(reply, 409, { name: `An OLT named "${sameName.name}" exists (OLT #${sameName.id})` });
-    const olt = repository.createOlt(parsed.value);
+    const olt = inventory.createOlt(parsed.value);
     recordEvent(app.db, { kind: 'olt.created', actor: apiActor(request), message: `Created OLT "${olt.name}" (${olt.model}) through the API`, ip: request.ip });
     return reply.code(201).send(toOltJson(olt, 0));
   });

@@ -19,8 +19,8 @@ const TAGS = ['ONUs'];
 
 /** /api/v1/onus: list, get, create, patch, delete. */
 export async function onuApiRoutes(app: FastifyInstance) {
-  // Built per request: other features add search conditions as they register.
-  const inventory = () => createInventoryRepository(app.db, app.inventoryExtensions.searchConditions);
+  // One for the app: it reads the extensions' search conditions when it searches, so later ones count too.
+  const inventory = createInventoryRepository(app.db, app.inventoryExtensions.searchConditions);
 
   function onuJson(onus: OnuWithOlt[]) {
     const customers = app.inventoryExtensions.customerJson(onus.map((onu) => onu.id));
@@ -55,7 +55,7 @@ export async function onuApiRoutes(app: FastifyInstance) {
     if (afterId === null) return sendApiError(reply, 400, 'invalid_request', 'cursor: is not a cursor this API gave out; pass nextCursor of the previous page');
     const json = pages.get(JSON.stringify([search, olt, limit, afterId]), () => {
       // One more than asked tells whether a next page exists.
-      const page = inventory().listOnus({ search, oltId: olt, afterId, limit: limit + 1 });
+      const page = inventory.listOnus({ search, oltId: olt, afterId, limit: limit + 1 });
       const items = page.slice(0, limit);
       const nextCursor = page.length > limit ? encodeOnuCursor(items[items.length - 1]!.id) : null;
       return reply.serialize({ items: onuJson(items), nextCursor }) as string;
@@ -72,7 +72,7 @@ export async function onuApiRoutes(app: FastifyInstance) {
       response: { 200: { description: 'The ONU', ...onuSchema, examples: [ONU_EXAMPLE] }, ...errorResponses(404) },
     },
   }, async function getOnu(request, reply) {
-    const onu = inventory().findOnu(request.params.id);
+    const onu = inventory.findOnu(request.params.id);
     if (!onu) return sendApiError(reply, 404, 'not_found', noSuchOnu(request.params.id));
     return onuJson([onu])[0];
   });
@@ -88,14 +88,13 @@ export async function onuApiRoutes(app: FastifyInstance) {
   }, async function createOnu(request, reply) {
     const parsed = parseOnuInput(request.body);
     if (!parsed.ok) return sendFieldErrors(reply, 400, parsed.errors);
-    const repository = inventory();
-    const { oltId, ...conflicts } = repository.onuConflicts(parsed.value);
+    const { oltId, ...conflicts } = inventory.onuConflicts(parsed.value);
     if (oltId) return sendFieldErrors(reply, 400, { oltId: `No OLT with id ${parsed.value.oltId}` });
     if (Object.keys(conflicts).length) return sendFieldErrors(reply, 409, conflicts);
-    const created = repository.createOnu(parsed.value);
+    const created = inventory.createOnu(parsed.value);
     recordEvent(app.db, { kind: 'onu.created', actor: apiActor(request), message: `Created ONU #${created.id} "${created.name}" through the API`, ip: request.ip });
     reply.code(201).header('Location', `/api/v1/onus/${created.id}`);
-    return onuJson([repository.findOnu(created.id)!])[0];
+    return onuJson([inventory.findOnu(created.id)!])[0];
   });
 
   app.patch<{ Params: { id: number }; Body: RawInput }>('/onus/:id', {
@@ -108,17 +107,16 @@ export async function onuApiRoutes(app: FastifyInstance) {
       response: { 200: { description: 'The ONU as changed', ...onuSchema, examples: [ONU_EXAMPLE] }, ...errorResponses(403, 404, 409) },
     },
   }, async function updateOnu(request, reply) {
-    const repository = inventory();
-    const existing = repository.findOnu(request.params.id);
+    const existing = inventory.findOnu(request.params.id);
     if (!existing) return sendApiError(reply, 404, 'not_found', noSuchOnu(request.params.id));
     const parsed = parseOnuInput({ ...existing, ...request.body });
     if (!parsed.ok) return sendFieldErrors(reply, 400, parsed.errors);
-    const { oltId, ...conflicts } = repository.onuConflicts(parsed.value, existing.id);
+    const { oltId, ...conflicts } = inventory.onuConflicts(parsed.value, existing.id);
     if (oltId) return sendFieldErrors(reply, 400, { oltId: `No OLT with id ${parsed.value.oltId}` });
     if (Object.keys(conflicts).length) return sendFieldErrors(reply, 409, conflicts);
-    repository.updateOnu(existing.id, parsed.value);
+    inventory.updateOnu(existing.id, parsed.value);
     recordEvent(app.db, { kind: 'onu.updated', actor: apiActor(request), message: `Changed ONU #${existing.id} "${parsed.value.name}" through the API`, ip: request.ip });
-    return onuJson([repository.findOnu(existing.id)!])[0];
+    return onuJson([inventory.findOnu(existing.id)!])[0];
   });
 
   app.delete<{ Params: { id: number } }>('/onus/:id', {
@@ -130,9 +128,8 @@ export async function onuApiRoutes(app: FastifyInstance) {
       response: { 204: { description: 'Deleted', type: 'null' }, ...errorResponses(403, 404) },
     },
   }, async function deleteOnu(request, reply) {
-    const repository = inventory();
-    const existing = repository.findOnu(request.params.id);
-    if (!existing || !repository.deleteOnu(existing.id)) return sendApiError(reply, 404, 'not_found', noSuchOnu(request.params.id));
+    const existing = inventory.findOnu(request.params.id);
+    if (!existing || !inventory.deleteOnu(existing.id)) return sendApiError(reply, 404, 'not_found', noSuchOnu(request.params.id));
     recordEvent(app.db, { kind: 'onu.deleted', actor: apiActor(request), message: `Deleted ONU #${existing.id} "${existing.name}" through the API`, ip: request.ip });
     return reply.code(204).send();
   });

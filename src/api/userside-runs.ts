@@ -33,7 +33,7 @@ export interface UserSideRuns {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    userSideRuns?: UserSideRuns;
+    userSideRuns: UserSideRuns;
   }
 }
 
@@ -52,7 +52,7 @@ export async function userSideRunApiRoutes(app: FastifyInstance) {
       },
     },
   }, async function listUserSideRuns() {
-    return { items: app.userSideRuns?.list() ?? [] };
+    return { items: app.userSideRuns.list() };
   });
 
   app.post('/userside/runs', {
@@ -66,7 +66,7 @@ export async function userSideRunApiRoutes(app: FastifyInstance) {
       },
     },
   }, async function startUserSideRun(request, reply) {
-    const result = app.userSideRuns?.start('api', apiActor(request), request.ip) ?? { ok: false, reason: 'UserSide integration is off' };
+    const result = app.userSideRuns.start('api', apiActor(request), request.ip);
     if (!result.ok) return sendApiError(reply, 409, 'conflict', result.reason);
     return reply.code(202).send(result.run);
   });

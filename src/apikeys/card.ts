@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { FieldErrors } from '../lib/form.js';
+import { formatUtc } from '../lib/utc-time.js';
 import type { IntegrationCard } from '../integrations/card.js';
 import { NAME_MAX_LENGTH, utcDay, type KeyForm } from './key-form.js';
 import { createApiKeyRepository, type ApiKey } from './repository.js';
@@ -18,10 +19,6 @@ export function accessLabel(access: ApiKey['access']): string {
   return ACCESS_LABELS[access];
 }
 
-function utcMinute(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 export function expiryLabel(expiresAt: Date | null): string {
   return expiresAt ? utcDay(expiresAt) : 'Never';
 }
@@ -34,10 +31,10 @@ export function apiKeysPanel(app: FastifyInstance, state: PanelState = {}) {
     name: key.name,
     prefix: key.prefix,
     access: accessLabel(key.access),
-    createdAt: utcMinute(key.createdAt),
+    createdAt: formatUtc(key.createdAt),
     expiry: expiryLabel(key.expiresAt),
     expired: !isApiKeyUsable(key, now),
-    lastActivity: key.lastUsedAt ? utcMinute(key.lastUsedAt) : 'Never',
+    lastActivity: key.lastUsedAt ? formatUtc(key.lastUsedAt) : 'Never',
     ip: key.lastUsedIp ?? '',
   }));
   return {

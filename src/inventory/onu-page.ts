@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { formatPosition } from './onu-input.js';
 import { onuLabel } from './onu-routes.js';
 import { createInventoryRepository } from './repository.js';
-import { formatUtc, idParam, notFound } from './route-helpers.js';
+import { formatUtc } from '../lib/utc-time.js';
+import { idParam, notFound } from './route-helpers.js';
 
 /** /onus/:id: the header, the "Information" block, then the blocks other features add (UserSide). */
 export async function onuPageRoutes(app: FastifyInstance) {

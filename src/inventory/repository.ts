@@ -67,7 +67,7 @@ export function createInventoryRepository(db: Db, searchExtensions: OnuSearchExt
 
   // Index lookups when every source has few matches, else one walk checking each row against all of them.
   function searchCondition(search: string): SQL | undefined {
-    // A NUL means nothing in a search, and SQLite would read the term only up to it.
+    // A NUL means nothing in a search, and SQLite (LIKE and FTS5 MATCH alike) would read the term only up to it.
     const text = search.replace(/\0/g, '').trim();
     if (!text) return undefined;
     const sources = [onuSource(text), ...searchExtensions.map((extend) => extend({ text, likePattern: `%${escapeLike(text)}%` }))];

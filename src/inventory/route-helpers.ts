@@ -25,7 +25,3 @@ export function positiveQueryNumber(value: unknown): number | undefined {
   return n >= 1 ? n : undefined;
 }
 
-/** A date as the pages show it, in UTC. */
-export function formatUtc(date: Date): string {
-  return date.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-}

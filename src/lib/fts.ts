@@ -9,8 +9,7 @@ export const SPARSE_MATCHES = 2000;
 
 /** `text` as an FTS5 phrase (a substring for the trigram tokenizer), or null when shorter than a trigram. */
 export function ftsPhrase(text: string): string | null {
-  // FTS5 reads a query string only up to a NUL: such a term is left to the row-by-row walk.
-  if ([...text].length < 3 || text.includes('\0')) return null;
+  if ([...text].length < 3) return null;
   return `"${text.replace(/"/g, '""')}"`;
 }
 

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isStorageFailure } from '../lib/storage-failure.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -39,11 +40,6 @@ export default fp(async function errors(app) {
     return renderError(reply, 404, 'There is nothing at this address.');
   });
 }, { name: 'errors', dependencies: ['views'] });
-
-// Disk full, read-only file or I/O failure: SQLite rolled the statement back, the app can still read.
-function isStorageFailure(error: FastifyError): boolean {
-  return /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN)/.test(error.code ?? '');
-}
 
 function apiErrorCode(status: number, error: FastifyError): string {
   if (error.validation || (status === 400 && error.code?.startsWith('FST_ERR_CTP_'))) return 'invalid_request';

@@ -1,5 +1,6 @@
 // The 21 UserSide fields an administrator can show on the ONU page and in the
 // External API: their order and labels (product.md) and how each is shown.
+import { formatUtc } from '../lib/utc-time.js';
 import type { CustomerSnapshot } from './customer.js';
 
 export type CustomerFieldKey = Exclude<keyof CustomerSnapshot, 'credit'>;
@@ -96,5 +97,5 @@ function pageDate(iso: string | null): string {
   if (iso === null) return EMPTY;
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return EMPTY;
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return formatUtc(date);
 }

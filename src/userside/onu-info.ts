@@ -7,29 +7,34 @@ import type { OnuPageBlock } from '../inventory/extensions.js';
 import type { OnuWithOlt } from '../inventory/repository.js';
 import { CUSTOMER_FIELDS, formatFieldForPage, pickFieldsForApi } from './fields.js';
 import { createUserSideRepository } from './repository.js';
-import { utcMinute } from './runs-view.js';
+import { formatUtc } from '../lib/utc-time.js';
 import { userSideState } from './settings.js';
 
 /** Registers the extensions; each checks the switch when it is used, so turning the integration off hides everything at once. */
 export function extendInventoryWithUserSide(app: FastifyInstance): void {
   const repository = createUserSideRepository(app.db);
-  const selectedFields = () => userSideState(app).settings?.fields ?? [];
-  const isOn = () => userSideState(app).enabled;
+  // The fields to show, or null while the integration is off (one read of the settings per use).
+  const shownFields = () => {
+    const state = userSideState(app);
+    return state.enabled ? state.settings?.fields ?? [] : null;
+  };
+  const isOn = () => shownFields() !== null;
   // Every stored row matches what the last succeeded run read: that run is when they were synced.
   const syncedAt = () => repository.lastSucceededRun()?.finishedAt ?? null;
 
   app.inventoryExtensions.onuPageBlocks.push(async function userSideBlock(onu: OnuWithOlt): Promise<OnuPageBlock | null> {
-    if (!isOn()) return null;
+    const fields = shownFields();
+    if (!fields) return null;
     const customer = repository.customersOf([onu.id]).get(onu.id);
     if (!customer) return { template: '/userside/onu-block', data: { customer: null } };
-    const selected = new Set(selectedFields());
+    const selected = new Set(fields);
     const at = syncedAt();
     return {
       template: '/userside/onu-block',
       data: {
         customer: {
           rows: CUSTOMER_FIELDS.filter((f) => selected.has(f.key)).map((f) => ({ label: f.label, value: formatFieldForPage(f.key, customer.snapshot) })),
-          syncedAt: at ? utcMinute(at) : null,
+          syncedAt: at ? formatUtc(at) : null,
           syncedIso: at?.toISOString() ?? null,
         },
       },
@@ -41,8 +46,8 @@ export function extendInventoryWithUserSide(app: FastifyInstance): void {
   app.inventoryExtensions.customerNames = (onuIds) => (isOn() ? repository.namesOf(onuIds) : new Map());
 
   app.inventoryExtensions.customerJson = (onuIds) => {
-    if (!isOn()) return new Map();
-    const fields = selectedFields();
+    const fields = shownFields();
+    if (!fields) return new Map();
     const at = syncedAt()?.toISOString() ?? null;
     const json = new Map<number, Record<string, unknown>>();
     for (const [onuId, customer] of repository.customersOf(onuIds)) {

@@ -36,6 +36,7 @@ export interface StagedClaim {
 export function createUserSideRepository(db: Db) {
   const client = db.$client;
   const fewCustomersMatch = createSparseCheck(client, 'userside_customers_search');
+  const countLinked = (): number => client.prepare('select count(*) from userside_customers').pluck().get() as number;
 
   return {
     createRun(run: Pick<RunRow, 'type' | 'trigger' | 'actorName' | 'startedAt'>): RunRow {
@@ -69,9 +70,7 @@ export function createUserSideRepository(db: Db) {
     stagedConflicts(limit: number): { onuId: number; customerId: number; claims: number }[] {
       return client.prepare('select onu_id as onuId, customer_id as customerId, claims from userside_staging where claims > 1 order by onu_id limit ?').all(limit) as { onuId: number; customerId: number; claims: number }[];
     },
-    linkedOnuCount(): number {
-      return (client.prepare('select count(*) as n from userside_customers').get() as { n: number }).n;
-    },
+    linkedOnuCount: countLinked,
     clearStaging(): void {
       client.prepare('delete from userside_staging').run();
     },
@@ -118,7 +117,7 @@ export function createUserSideRepository(db: Db) {
           where c.onu_id is null or c.customer_id <> s.customer_id or c.snapshot <> s.snapshot
           on conflict (onu_id) do update set customer_id = excluded.customer_id, name = excluded.name,
             login = excluded.login, snapshot = excluded.snapshot, run_id = excluded.run_id`).run(runId).changes;
-        const linked = (client.prepare('select count(*) as n from userside_customers').get() as { n: number }).n;
+        const linked = countLinked();
         client.prepare('delete from userside_staging').run();
         db.update(userSideRuns).set({ status: 'succeeded', finishedAt, onusChanged: changed, onusUnlinked: unlinked, onusLinked: linked, error: null })
           .where(eq(userSideRuns.id, runId)).run();

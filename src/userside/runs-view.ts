@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { formatUtc } from '../lib/utc-time.js';
 import { createUserSideRepository, type RunRow } from './repository.js';
 import { runTypeLabel, userSideState } from './settings.js';
 
@@ -16,7 +17,7 @@ export function runView(run: RunRow, now: Date) {
     statusLabel: STATUS_LABELS[run.status],
     type: runTypeLabel(run.type),
     trigger: run.trigger === 'schedule' ? TRIGGER_LABELS.schedule : `${TRIGGER_LABELS[run.trigger]} (${run.actorName})`,
-    startedAt: utcMinute(run.startedAt),
+    startedAt: formatUtc(run.startedAt),
     startedIso: run.startedAt.toISOString(),
     duration: formatDuration(end.getTime() - run.startedAt.getTime()),
     customersTotal: run.customersTotal,
@@ -47,10 +48,6 @@ export function runsSectionData(app: FastifyInstance) {
       recent: runs.map((run) => runView(run, now)),
     },
   };
-}
-
-export function utcMinute(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function formatDuration(ms: number): string {

@@ -3,6 +3,7 @@
 // time in this process; stopping the app stops a run cleanly.
 import type { FastifyInstance } from 'fastify';
 import { recordEvent, SYSTEM_ACTOR, type Actor } from '../events/record.js';
+import { isStorageFailure } from '../lib/storage-failure.js';
 import { createUserSideClient, UserSideError, type UserSideClientOptions } from './client.js';
 import { createUserSideRepository, type RunRow, type RunTrigger } from './repository.js';
 import { activeUserSide, runTypeLabel, userSideState } from './settings.js';
@@ -171,7 +172,7 @@ function describeConflicts({ conflicts, conflictExamples }: UserSideRunTotals): 
 
 function failureReason(err: unknown): string {
   if (err instanceof UserSideError) return err.message;
-  if (/^SQLITE_(FULL|READONLY|IOERR)/.test((err as { code?: string }).code ?? '')) {
+  if (isStorageFailure(err)) {
     return 'The database cannot be written (disk full or read-only): the stored customer data was kept';
   }
   return `Internal error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500);

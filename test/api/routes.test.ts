@@ -194,7 +194,7 @@ t.test('malformed JSON and wrong content types are 4xx with the error shape', as
   t.same(unknownRoute.json(), { error: { code: 'not_found', message: 'Not found' } });
 });
 
-t.test('UserSide runs: empty list and 409 until the integration provides them, then its answers', async (t) => {
+t.test('UserSide runs: an empty list and 409 while the integration is off; the integration\'s answers otherwise', async (t) => {
   const { app, api } = await setup(t);
   t.same((await api('GET', '/api/v1/userside/runs')).json(), { items: [] });
   const refused = await api('POST', '/api/v1/userside/runs');
@@ -216,7 +216,7 @@ t.test('UserSide runs: empty list and 409 until the integration provides them, t
       return { ok: true, run };
     },
   };
-  // What the UserSide integration does when it registers (decorating before the app starts).
+  // The API answers whatever the integration says (its own tests cover what it says).
   app.userSideRuns = runs;
 
   const accepted = await api('POST', '/api/v1/userside/runs');

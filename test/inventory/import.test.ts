@@ -237,3 +237,30 @@ t.test('a multipart body without a boundary or cut short is a 400, not a 500', a
   t.match(textOf(cut.body), 'The upload was cut short: nothing was imported.');
   t.equal(app.db.$client.prepare('select count(*) as n from onus').pluck().get(), 0);
 });
+
+t.test('an ONU added while the file is still being checked: nothing is imported, 409', async (t) => {
+  const { PassThrough } = await import('node:stream');
+  const { app, c, a } = await inventoryWithOlts(t);
+  const boundary = 'slow-upload';
+  const upload = new PassThrough();
+  const answer = c.request({
+    method: 'POST',
+    url: `/onus/import?_csrf=${encodeURIComponent(c.csrfToken)}`,
+    payload: upload,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  });
+  upload.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="onus.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+  // More lines than a check batch: the first ones are checked (their MACs free) before the rest arrives...
+  const lines = Array.from({ length: 600 }, (_, i) => `OLT-A,0,1,${1 + Math.floor(i / 100)},${1 + (i % 100)},line ${i},aa:bb:cc:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`);
+  upload.write(`olt,shelf,slot,port,number,name,mac\r\n${lines.join('\r\n')}\r\n`);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const count = () => app.db.$client.prepare('select count(*) from onus').pluck().get();
+  // ...and meanwhile someone adds an ONU with that MAC.
+  await c.get('/onus/new');
+  await addOnu(c, { oltId: String(a), shelf: '5', mac: 'aa:bb:cc:00:00:00' });
+  upload.end(`OLT-A,0,9,1,1,last,aa:bb:cc:00:ff:ff\r\n\r\n--${boundary}--\r\n`);
+  const refused = await answer;
+  t.equal(refused.statusCode, 409);
+  t.match(textOf(refused.body), 'Nothing was imported: the inventory changed while the file was being checked.');
+  t.equal(count(), 1, 'only the ONU added by hand');
+});

@@ -40,7 +40,7 @@ t.test('the card shows every label in order, says when it is on but not configur
   await admin.post('/settings/integration/userside/switch', { enabled: 'on' });
   card = userSideCard((await admin.get('/settings/integration')).body);
   t.match(card, 'On, but not configured yet: it does nothing until the address and API key are saved.');
-  t.equal((await app.userSideRuns!.start('api', { id: null, name: 'api-key:x' })).ok, false, 'no run before the settings are saved');
+  t.equal((await app.userSideRuns.start('api', { id: null, name: 'api-key:x' })).ok, false, 'no run before the settings are saved');
 
   const saved = await admin.post('/settings/integration/userside', userSideForm(fake, { type: 'sync', intervalMinutes: '15', apiUrl: fake.url.replace('/api.php', '/') }));
   t.equal(saved.statusCode, 302);

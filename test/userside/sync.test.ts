@@ -194,7 +194,7 @@ t.test('runs never overlap: the card, the API and the scheduler all hear "A sync
   const first = app.userSide.start('manual', { id: 1, name: 'admin' });
   t.ok(first.ok);
   t.same(app.userSide.start('schedule', { id: null, name: 'system' }), { ok: false, reason: 'A sync is already running' });
-  t.same(app.userSideRuns!.start('api', { id: null, name: 'api-key:k' }), { ok: false, reason: 'A sync is already running' });
+  t.same(app.userSideRuns.start('api', { id: null, name: 'api-key:k' }), { ok: false, reason: 'A sync is already running' });
   await app.userSide.tick();
   t.equal(createUserSideRepository(app.db).listRuns(10).length, 1, 'a tick while running starts nothing');
   await app.userSide.idle();
